@@ -1,0 +1,76 @@
+"""Every example of every code page, compiled and run for real."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from examples import (  # noqa: E402
+    CODES,
+    ExampleFailure,
+    all_examples,
+    compile_example,
+    examples_of,
+    run_client_example,
+    run_server_example,
+)
+
+EXAMPLES = all_examples()
+PROGRAMS = [e for e in EXAMPLES if e.language in ("javascript", "python")]
+SERVERS = [e for e in PROGRAMS if e.role == "server"]
+CLIENTS = [e for e in PROGRAMS if e.role == "client"]
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def test_every_page_was_read():
+    assert len(list(CODES.glob("*.md"))) >= 101
+    assert len(SERVERS) >= 120, "every registered code has a Node.js and a Python server example"
+
+
+@pytest.mark.parametrize("example", PROGRAMS, ids=lambda e: e.id)
+def test_compiles(example):
+    compile_example(example)
+
+
+@pytest.mark.parametrize("example", SERVERS, ids=lambda e: e.id)
+def test_server_sends_what_it_says(example):
+    responses = run_server_example(example)
+    final = responses[-1]
+    if final.status in (204, 304) or final.status < 200:
+        assert final.body == b""
+
+
+@pytest.mark.parametrize("example", CLIENTS, ids=lambda e: e.id)
+def test_client_handles_the_live_endpoint(example, server_url):
+    run_client_example(example, server_url)
+
+
+def test_102_page_sends_real_interim_responses():
+    servers = [e for e in examples_of(CODES / "102.md") if e.role == "server"]
+    assert {e.language for e in servers} >= {"javascript", "python"}
+    for example in servers:
+        statuses = [r.status for r in run_server_example(example)]
+        assert statuses[0] == 102 and statuses[-1] == 200, statuses
+
+
+@pytest.mark.parametrize("title", ["Broken: writeHead(102) then writeHead(200)", "Broken: a 102 sent as if it were the final response"])
+def test_a_broken_example_fails_the_check(title):
+    (example,) = [e for e in examples_of(FIXTURES / "broken-102.md") if e.title == title]
+    compile_example(example)
+    with pytest.raises(ExampleFailure, match="expected status codes"):
+        run_server_example(example)
+
+
+def test_the_correct_twin_of_the_broken_example_passes():
+    (example,) = [e for e in examples_of(FIXTURES / "broken-102.md") if e.title.startswith("Correct")]
+    assert [r.status for r in run_server_example(example)] == [102, 200]
+
+
+def test_a_syntax_error_fails_compilation():
+    (example,) = [e for e in examples_of(FIXTURES / "broken-102.md") if e.language == "javascript"][:1]
+    example.code = example.code.replace("});", "}")
+    with pytest.raises(ExampleFailure, match="does not compile"):
+        compile_example(example)
