@@ -13,7 +13,8 @@ pub mod page;
 pub mod registry;
 
 pub use page::{
-    CodePage, Example, FrontMatter, Guide, Retry, Section, VendorMeaning, parse_code_page, parse_guide,
+    CodePage, Example, FrontMatter, Guide, Retry, Section, VendorMeaning, parse_code_page,
+    parse_guide,
 };
 pub use registry::{Registry, RegistryStatus};
 
@@ -27,7 +28,10 @@ pub struct ContentError {
 
 impl ContentError {
     pub fn new(file: impl Into<String>, reason: impl Into<String>) -> ContentError {
-        ContentError { file: file.into(), reason: reason.into() }
+        ContentError {
+            file: file.into(),
+            reason: reason.into(),
+        }
     }
 }
 
@@ -43,15 +47,24 @@ pub const SECTION_TITLES: [&str; 7] = [
 ];
 
 /// Codes that are heuristically cacheable by default (RFC 9110 section 15.1).
-pub const HEURISTICALLY_CACHEABLE: [u16; 12] = [200, 203, 204, 206, 300, 301, 308, 404, 405, 410, 414, 501];
+pub const HEURISTICALLY_CACHEABLE: [u16; 12] =
+    [200, 203, 204, 206, 300, 301, 308, 404, 405, 410, 414, 501];
 
 /// Splits `+++\nTOML\n+++\nbody` into its two parts.
-pub fn split_front_matter<'a>(file: &str, text: &'a str) -> Result<(&'a str, &'a str), ContentError> {
+pub fn split_front_matter<'a>(
+    file: &str,
+    text: &'a str,
+) -> Result<(&'a str, &'a str), ContentError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let rest = text
         .strip_prefix("+++\n")
         .or_else(|| text.strip_prefix("+++\r\n"))
-        .ok_or_else(|| ContentError::new(file, "must start with a `+++` line opening the TOML front matter"))?;
+        .ok_or_else(|| {
+            ContentError::new(
+                file,
+                "must start with a `+++` line opening the TOML front matter",
+            )
+        })?;
     let mut offset = 0;
     for line in rest.split_inclusive('\n') {
         if line.trim_end() == "+++" {
@@ -59,5 +72,8 @@ pub fn split_front_matter<'a>(file: &str, text: &'a str) -> Result<(&'a str, &'a
         }
         offset += line.len();
     }
-    Err(ContentError::new(file, "the front matter has no closing `+++` line"))
+    Err(ContentError::new(
+        file,
+        "the front matter has no closing `+++` line",
+    ))
 }

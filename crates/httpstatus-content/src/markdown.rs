@@ -32,12 +32,18 @@ pub fn sections(body: &str) -> (String, Vec<RawSection<'_>>) {
     for (index, line) in body.lines().enumerate() {
         match (open_fence, fence_marker(line)) {
             (None, Some(marker)) => open_fence = Some(marker),
-            (Some(open), Some(marker)) if marker.len() >= open.len() && line.trim() == marker => open_fence = None,
+            (Some(open), Some(marker)) if marker.len() >= open.len() && line.trim() == marker => {
+                open_fence = None
+            }
             _ => {}
         }
         let is_heading = open_fence.is_none() && line.starts_with("## ");
         if is_heading {
-            out.push(RawSection { title: line[3..].trim(), body: String::new(), line: index + 1 });
+            out.push(RawSection {
+                title: line[3..].trim(),
+                body: String::new(),
+                line: index + 1,
+            });
             continue;
         }
         let target = match out.last_mut() {
@@ -89,7 +95,9 @@ pub fn parse_info(info: &str) -> Result<(&str, Vec<(String, String)>), String> {
     };
     let mut attributes = Vec::new();
     while !rest.is_empty() {
-        let eq = rest.find('=').ok_or_else(|| format!("attribute without `=` in `{rest}`"))?;
+        let eq = rest
+            .find('=')
+            .ok_or_else(|| format!("attribute without `=` in `{rest}`"))?;
         let key = rest[..eq].trim();
         if key.is_empty() || !key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
             return Err(format!("bad attribute name `{key}`"));

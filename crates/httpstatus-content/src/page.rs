@@ -111,7 +111,13 @@ pub struct CodePage {
 }
 
 pub const LANGUAGES: [&str; 5] = ["javascript", "python", "http", "nginx", "shell"];
-const STATUSES: [&str; 5] = ["permanent", "temporary", "obsoleted", "unused", "unofficial"];
+const STATUSES: [&str; 5] = [
+    "permanent",
+    "temporary",
+    "obsoleted",
+    "unused",
+    "unofficial",
+];
 
 /// Parses and validates one code page. `known_codes` are the codes that have (or must have) a page.
 pub fn parse_code_page(
@@ -122,20 +128,28 @@ pub fn parse_code_page(
 ) -> Result<CodePage, ContentError> {
     let err = |reason: String| ContentError::new(file, reason);
     let (toml_text, body) = split_front_matter(file, text)?;
-    let front: FrontMatter =
-        toml::from_str(toml_text).map_err(|e| err(format!("front matter: {}", e.message().trim())))?;
+    let front: FrontMatter = toml::from_str(toml_text)
+        .map_err(|e| err(format!("front matter: {}", e.message().trim())))?;
     check_file_name(file, front.code)?;
     check_identity(&front, registry).map_err(err)?;
     check_flags(&front).map_err(err)?;
     for related in &front.related {
         if *related == front.code {
-            return Err(err(format!("`related` lists the page's own code {related}")));
+            return Err(err(format!(
+                "`related` lists the page's own code {related}"
+            )));
         }
         if !known_codes.contains(related) {
-            return Err(err(format!("related code {related} does not exist in the catalog")));
+            return Err(err(format!(
+                "related code {related} does not exist in the catalog"
+            )));
         }
     }
-    for (what, list) in [("aliases", &front.aliases), ("keywords", &front.keywords), ("former_names", &front.former_names)] {
+    for (what, list) in [
+        ("aliases", &front.aliases),
+        ("keywords", &front.keywords),
+        ("former_names", &front.former_names),
+    ] {
         if list.iter().any(|s| s.trim().is_empty()) {
             return Err(err(format!("`{what}` has an empty entry")));
         }
@@ -146,12 +160,22 @@ pub fn parse_code_page(
 
     let (preamble, raw) = sections(body);
     if !preamble.is_empty() {
-        return Err(err("text before the first `##` section; the summary belongs in the front matter".into()));
+        return Err(err(
+            "text before the first `##` section; the summary belongs in the front matter".into(),
+        ));
     }
     let titles: Vec<&str> = raw.iter().map(|s| s.title).collect();
     if titles != SECTION_TITLES {
-        let missing: Vec<&str> = SECTION_TITLES.iter().copied().filter(|t| !titles.contains(t)).collect();
-        let unknown: Vec<&str> = titles.iter().copied().filter(|t| !SECTION_TITLES.contains(t)).collect();
+        let missing: Vec<&str> = SECTION_TITLES
+            .iter()
+            .copied()
+            .filter(|t| !titles.contains(t))
+            .collect();
+        let unknown: Vec<&str> = titles
+            .iter()
+            .copied()
+            .filter(|t| !SECTION_TITLES.contains(t))
+            .collect();
         return Err(err(format!(
             "sections must be exactly {SECTION_TITLES:?} in that order; found {titles:?} (missing {missing:?}, unknown {unknown:?})"
         )));
@@ -165,30 +189,50 @@ pub fn parse_code_page(
         if section.title == "Examples" {
             examples = parse_examples(&section.body, section.line).map_err(err)?;
         } else {
-            out_sections.push(Section { title: section.title.to_owned(), markdown: section.body.clone() });
+            out_sections.push(Section {
+                title: section.title.to_owned(),
+                markdown: section.body.clone(),
+            });
         }
     }
     check_examples(&front, registry, &examples).map_err(err)?;
     let iana_name = registry.iana.get(&front.code).map(|row| row.phrase.clone());
-    Ok(CodePage { front, iana_name, sections: out_sections, examples })
+    Ok(CodePage {
+        front,
+        iana_name,
+        sections: out_sections,
+        examples,
+    })
 }
 
 fn check_file_name(file: &str, code: u16) -> Result<(), ContentError> {
-    let stem = std::path::Path::new(file).file_stem().and_then(|s| s.to_str()).unwrap_or("");
+    let stem = std::path::Path::new(file)
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("");
     if stem != format!("{code:03}") {
-        return Err(ContentError::new(file, format!("declares code {code} but the file should be named {code:03}.md")));
+        return Err(ContentError::new(
+            file,
+            format!("declares code {code} but the file should be named {code:03}.md"),
+        ));
     }
     Ok(())
 }
 
 fn check_identity(front: &FrontMatter, registry: &Registry) -> Result<(), String> {
     if !STATUSES.contains(&front.status.as_str()) {
-        return Err(format!("`status` is `{}`; expected one of {STATUSES:?}", front.status));
+        return Err(format!(
+            "`status` is `{}`; expected one of {STATUSES:?}",
+            front.status
+        ));
     }
     match registry.iana.get(&front.code) {
         Some(row) => {
             if front.name != row.phrase {
-                return Err(format!("`name` is `{}` but the IANA registry says `{}`", front.name, row.phrase));
+                return Err(format!(
+                    "`name` is `{}` but the IANA registry says `{}`",
+                    front.name, row.phrase
+                ));
             }
             if front.reference.as_deref() != Some(row.reference.as_str()) {
                 return Err(format!(
@@ -197,10 +241,17 @@ fn check_identity(front: &FrontMatter, registry: &Registry) -> Result<(), String
                 ));
             }
             if front.status != row.status.as_str() {
-                return Err(format!("`status` is `{}` but the IANA registry says `{}`", front.status, row.status.as_str()));
+                return Err(format!(
+                    "`status` is `{}` but the IANA registry says `{}`",
+                    front.status,
+                    row.status.as_str()
+                ));
             }
             if row.status == RegistryStatus::Temporary && front.expires != row.expires {
-                return Err(format!("`expires` is {:?} but the registry says {:?}", front.expires, row.expires));
+                return Err(format!(
+                    "`expires` is {:?} but the registry says {:?}",
+                    front.expires, row.expires
+                ));
             }
             if row.status != RegistryStatus::Temporary && front.expires.is_some() {
                 return Err("`expires` is only for temporary registrations".into());
@@ -208,10 +259,16 @@ fn check_identity(front: &FrontMatter, registry: &Registry) -> Result<(), String
         }
         None => {
             let Some(rows) = registry.vendors.get(&front.code) else {
-                return Err(format!("code {} is neither in the IANA registry nor in the vendor-code list", front.code));
+                return Err(format!(
+                    "code {} is neither in the IANA registry nor in the vendor-code list",
+                    front.code
+                ));
             };
             if front.status != "unofficial" {
-                return Err(format!("code {} is not in the IANA registry, so `status` must be `unofficial`", front.code));
+                return Err(format!(
+                    "code {} is not in the IANA registry, so `status` must be `unofficial`",
+                    front.code
+                ));
             }
             if front.reference.is_some() || front.expires.is_some() {
                 return Err("an unofficial code has no registry `reference` or `expires`".into());
@@ -228,14 +285,32 @@ fn check_identity(front: &FrontMatter, registry: &Registry) -> Result<(), String
     }
     if let Some(rows) = registry.vendors.get(&front.code) {
         for row in rows {
-            let wanted = row.vendor.split(['(', '/']).next().unwrap_or("").trim().to_lowercase();
-            if !front.vendors.iter().any(|v| v.vendor.to_lowercase().contains(&wanted)) {
-                return Err(format!("no `[[vendors]]` entry for `{}` ({})", row.vendor, row.name));
+            let wanted = row
+                .vendor
+                .split(['(', '/'])
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_lowercase();
+            if !front
+                .vendors
+                .iter()
+                .any(|v| v.vendor.to_lowercase().contains(&wanted))
+            {
+                return Err(format!(
+                    "no `[[vendors]]` entry for `{}` ({})",
+                    row.vendor, row.name
+                ));
             }
         }
     }
     for vendor in &front.vendors {
-        for (field, value) in [("vendor", &vendor.vendor), ("name", &vendor.name), ("description", &vendor.description), ("source", &vendor.source)] {
+        for (field, value) in [
+            ("vendor", &vendor.vendor),
+            ("name", &vendor.name),
+            ("description", &vendor.description),
+            ("source", &vendor.source),
+        ] {
             if value.trim().is_empty() {
                 return Err(format!("a `[[vendors]]` entry has an empty `{field}`"));
             }
@@ -252,7 +327,9 @@ fn check_flags(front: &FrontMatter) -> Result<(), String> {
         return Err(format!("`interim` must be {} for {code}", class == 1));
     }
     if (class == 1 || code == 204 || code == 304) && front.body_allowed {
-        return Err(format!("`body_allowed` must be false for {code}: 1xx, 204 and 304 responses have no body"));
+        return Err(format!(
+            "`body_allowed` must be false for {code}: 1xx, 204 and 304 responses have no body"
+        ));
     }
     if front.status != "unofficial" && front.cacheable != HEURISTICALLY_CACHEABLE.contains(&code) {
         return Err(format!(
@@ -260,11 +337,19 @@ fn check_flags(front: &FrontMatter) -> Result<(), String> {
             !front.cacheable
         ));
     }
-    if is_range && (1..=3).contains(&class) && front.retry != Retry::NotApplicable && front.status != "unofficial" {
-        return Err(format!("`retry` must be `not-applicable` for {code}: it is not a failure"));
+    if is_range
+        && (1..=3).contains(&class)
+        && front.retry != Retry::NotApplicable
+        && front.status != "unofficial"
+    {
+        return Err(format!(
+            "`retry` must be `not-applicable` for {code}: it is not a failure"
+        ));
     }
     if (4..=5).contains(&class) && front.retry == Retry::NotApplicable {
-        return Err(format!("`retry` cannot be `not-applicable` for the error code {code}"));
+        return Err(format!(
+            "`retry` cannot be `not-applicable` for the error code {code}"
+        ));
     }
     Ok(())
 }
@@ -273,9 +358,12 @@ fn parse_examples(section: &str, line: usize) -> Result<Vec<Example>, String> {
     let mut out = Vec::new();
     for fence in fences(section) {
         let at = line + fence.line;
-        let (language, attributes) = parse_info(fence.info).map_err(|e| format!("example at body line {at}: {e}"))?;
+        let (language, attributes) =
+            parse_info(fence.info).map_err(|e| format!("example at body line {at}: {e}"))?;
         if !LANGUAGES.contains(&language) {
-            return Err(format!("example at body line {at}: language `{language}` is not one of {LANGUAGES:?}"));
+            return Err(format!(
+                "example at body line {at}: language `{language}` is not one of {LANGUAGES:?}"
+            ));
         }
         let mut example = Example {
             language: language.to_owned(),
@@ -294,16 +382,27 @@ fn parse_examples(section: &str, line: usize) -> Result<Vec<Example>, String> {
                 "expect" => {
                     example.expect = value
                         .split_whitespace()
-                        .map(|c| c.parse::<u16>().map_err(|_| format!("example at body line {at}: `expect` has `{c}`")))
+                        .map(|c| {
+                            c.parse::<u16>().map_err(|_| {
+                                format!("example at body line {at}: `expect` has `{c}`")
+                            })
+                        })
                         .collect::<Result<_, _>>()?
                 }
                 "expect_headers" => {
-                    example.expect_headers =
-                        value.split(',').map(|h| h.trim().to_ascii_lowercase()).filter(|h| !h.is_empty()).collect()
+                    example.expect_headers = value
+                        .split(',')
+                        .map(|h| h.trim().to_ascii_lowercase())
+                        .filter(|h| !h.is_empty())
+                        .collect()
                 }
                 "request" => example.request = value,
                 "path" => example.path = value,
-                other => return Err(format!("example at body line {at}: unknown attribute `{other}`")),
+                other => {
+                    return Err(format!(
+                        "example at body line {at}: unknown attribute `{other}`"
+                    ));
+                }
             }
         }
         if example.title.trim().is_empty() {
@@ -315,23 +414,40 @@ fn parse_examples(section: &str, line: usize) -> Result<Vec<Example>, String> {
         match example.role.as_str() {
             "server" => {
                 if !matches!(language, "javascript" | "python") {
-                    return Err(format!("example `{}`: only javascript and python examples can have a role", example.title));
+                    return Err(format!(
+                        "example `{}`: only javascript and python examples can have a role",
+                        example.title
+                    ));
                 }
                 if example.expect.is_empty() {
-                    return Err(format!("server example `{}` has no `expect`", example.title));
+                    return Err(format!(
+                        "server example `{}` has no `expect`",
+                        example.title
+                    ));
                 }
             }
             "client" => {
                 if !matches!(language, "javascript" | "python") {
-                    return Err(format!("example `{}`: only javascript and python examples can have a role", example.title));
+                    return Err(format!(
+                        "example `{}`: only javascript and python examples can have a role",
+                        example.title
+                    ));
                 }
             }
             "" => {
                 if matches!(language, "javascript" | "python") {
-                    return Err(format!("example `{}` needs `role=\"server\"` or `role=\"client\"`", example.title));
+                    return Err(format!(
+                        "example `{}` needs `role=\"server\"` or `role=\"client\"`",
+                        example.title
+                    ));
                 }
             }
-            other => return Err(format!("example `{}`: role `{other}` is not `server` or `client`", example.title)),
+            other => {
+                return Err(format!(
+                    "example `{}`: role `{other}` is not `server` or `client`",
+                    example.title
+                ));
+            }
         }
         out.push(example);
     }
@@ -341,18 +457,34 @@ fn parse_examples(section: &str, line: usize) -> Result<Vec<Example>, String> {
     Ok(out)
 }
 
-fn check_examples(front: &FrontMatter, registry: &Registry, examples: &[Example]) -> Result<(), String> {
+fn check_examples(
+    front: &FrontMatter,
+    registry: &Registry,
+    examples: &[Example],
+) -> Result<(), String> {
     if !registry.iana.contains_key(&front.code) {
         return Ok(());
     }
     for language in ["javascript", "python", "http"] {
         if !examples.iter().any(|e| e.language == language) {
-            return Err(format!("a registered code needs at least one `{language}` example"));
+            return Err(format!(
+                "a registered code needs at least one `{language}` example"
+            ));
         }
     }
-    let shows_status = |line: &str| line.starts_with("HTTP/") && line.split_whitespace().nth(1) == Some(&*front.code.to_string());
-    if !examples.iter().filter(|e| e.language == "http").any(|e| e.code.lines().any(shows_status)) {
-        return Err(format!("no `http` example shows a `HTTP/1.1 {}` status line", front.code));
+    let shows_status = |line: &str| {
+        line.starts_with("HTTP/")
+            && line.split_whitespace().nth(1) == Some(&*front.code.to_string())
+    };
+    if !examples
+        .iter()
+        .filter(|e| e.language == "http")
+        .any(|e| e.code.lines().any(shows_status))
+    {
+        return Err(format!(
+            "no `http` example shows a `HTTP/1.1 {}` status line",
+            front.code
+        ));
     }
     Ok(())
 }
@@ -381,9 +513,13 @@ struct GuideFront {
 pub fn parse_guide(file: &str, text: &str, is_class: bool) -> Result<Guide, ContentError> {
     let err = |reason: String| ContentError::new(file, reason);
     let (toml_text, body) = split_front_matter(file, text)?;
-    let front: GuideFront =
-        toml::from_str(toml_text).map_err(|e| err(format!("front matter: {}", e.message().trim())))?;
-    let slug = std::path::Path::new(file).file_stem().and_then(|s| s.to_str()).unwrap_or("").to_owned();
+    let front: GuideFront = toml::from_str(toml_text)
+        .map_err(|e| err(format!("front matter: {}", e.message().trim())))?;
+    let slug = std::path::Path::new(file)
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("")
+        .to_owned();
     if front.title.trim().is_empty() || front.summary.trim().is_empty() {
         return Err(err("`title` and `summary` must not be empty".into()));
     }
@@ -394,13 +530,28 @@ pub fn parse_guide(file: &str, text: &str, is_class: bool) -> Result<Guide, Cont
         let valid = ["1xx", "2xx", "3xx", "4xx", "5xx"];
         match front.class.as_deref() {
             Some(class) if valid.contains(&class) && class == slug => {}
-            other => return Err(err(format!("`class` is {other:?}; a class page needs `class = \"{slug}\"` matching its file name"))),
+            other => {
+                return Err(err(format!(
+                    "`class` is {other:?}; a class page needs `class = \"{slug}\"` matching its file name"
+                )));
+            }
         }
     } else if front.class.is_some() {
         return Err(err("`class` belongs on class pages only".into()));
     }
-    if !slug.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
-        return Err(err(format!("file name `{slug}` must be lowercase words joined by `-`")));
+    if !slug
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    {
+        return Err(err(format!(
+            "file name `{slug}` must be lowercase words joined by `-`"
+        )));
     }
-    Ok(Guide { slug, title: front.title, summary: front.summary, class: front.class, markdown: body.trim().to_owned() })
+    Ok(Guide {
+        slug,
+        title: front.title,
+        summary: front.summary,
+        class: front.class,
+        markdown: body.trim().to_owned(),
+    })
 }

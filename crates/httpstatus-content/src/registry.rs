@@ -62,7 +62,13 @@ impl Registry {
             let (phrase, status, expires) = split_annotation(&record[1]);
             registry.iana.insert(
                 code,
-                RegistryRow { code, phrase, reference: record[2].clone(), status, expires },
+                RegistryRow {
+                    code,
+                    phrase,
+                    reference: record[2].clone(),
+                    status,
+                    expires,
+                },
             );
         }
         for record in records("unofficial-status-codes.csv", unofficial_csv, 4)? {
@@ -79,7 +85,12 @@ impl Registry {
 
     /// Every code that must have a page: the registry's and the vendor list's.
     pub fn all_codes(&self) -> Vec<u16> {
-        let mut codes: Vec<u16> = self.iana.keys().chain(self.vendors.keys()).copied().collect();
+        let mut codes: Vec<u16> = self
+            .iana
+            .keys()
+            .chain(self.vendors.keys())
+            .copied()
+            .collect();
         codes.sort_unstable();
         codes.dedup();
         codes
@@ -87,14 +98,21 @@ impl Registry {
 }
 
 fn records(file: &str, text: &str, columns: usize) -> Result<Vec<Vec<String>>, ContentError> {
-    let mut reader = csv::ReaderBuilder::new().has_headers(true).from_reader(text.as_bytes());
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .from_reader(text.as_bytes());
     let mut out = Vec::new();
     for (index, record) in reader.records().enumerate() {
-        let record = record.map_err(|e| ContentError::new(file, format!("row {}: {e}", index + 2)))?;
+        let record =
+            record.map_err(|e| ContentError::new(file, format!("row {}: {e}", index + 2)))?;
         if record.len() != columns {
             return Err(ContentError::new(
                 file,
-                format!("row {} has {} columns, expected {columns}", index + 2, record.len()),
+                format!(
+                    "row {} has {} columns, expected {columns}",
+                    index + 2,
+                    record.len()
+                ),
             ));
         }
         out.push(record.iter().map(str::to_owned).collect());
@@ -103,7 +121,8 @@ fn records(file: &str, text: &str, columns: usize) -> Result<Vec<Vec<String>>, C
 }
 
 fn parse_csv_code(file: &str, text: &str) -> Result<u16, ContentError> {
-    text.parse().map_err(|_| ContentError::new(file, format!("`{text}` is not a status code")))
+    text.parse()
+        .map_err(|_| ContentError::new(file, format!("`{text}` is not a status code")))
 }
 
 /// Splits "Not Extended (OBSOLETED)" into the phrase and the status the annotation states.
@@ -139,7 +158,11 @@ mod tests {
             418,(Unused),\"[RFC9110, Section 15.5.19]\"\n\
             510,Not Extended (OBSOLETED),[RFC2774][Status change of HTTP experiments to Historic]\n\
             200,OK,\"[RFC9110, Section 15.3.1]\"\n";
-        let r = Registry::parse(iana, "code,name,vendor,source_hint\n499,Client Closed Request,nginx,src\n").unwrap();
+        let r = Registry::parse(
+            iana,
+            "code,name,vendor,source_hint\n499,Client Closed Request,nginx,src\n",
+        )
+        .unwrap();
         assert_eq!(r.iana[&104].phrase, "Upload Resumption Supported");
         assert_eq!(r.iana[&104].status, RegistryStatus::Temporary);
         assert_eq!(r.iana[&104].expires.as_deref(), Some("2026-11-13"));

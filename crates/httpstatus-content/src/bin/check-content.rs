@@ -8,7 +8,10 @@ use httpstatus_content::{Registry, parse_code_page, parse_guide};
 fn main() -> ExitCode {
     let data = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data");
     let read = |name: &str| std::fs::read_to_string(format!("{data}/{name}"));
-    let registry = match (read("iana-status-codes.csv"), read("unofficial-status-codes.csv")) {
+    let registry = match (
+        read("iana-status-codes.csv"),
+        read("unofficial-status-codes.csv"),
+    ) {
         (Ok(iana), Ok(unofficial)) => match Registry::parse(&iana, &unofficial) {
             Ok(registry) => registry,
             Err(e) => {
@@ -42,8 +45,14 @@ fn main() -> ExitCode {
         } else if file.contains("guides/") {
             parse_guide(file, &text, false).map(|g| format!("guide `{}`", g.title))
         } else {
-            parse_code_page(file, &text, &registry, &known)
-                .map(|p| format!("{} {} with {} examples", p.front.code, p.front.name, p.examples.len()))
+            parse_code_page(file, &text, &registry, &known).map(|p| {
+                format!(
+                    "{} {} with {} examples",
+                    p.front.code,
+                    p.front.name,
+                    p.examples.len()
+                )
+            })
         };
         match result {
             Ok(what) => println!("ok {file}: {what}"),
@@ -53,5 +62,9 @@ fn main() -> ExitCode {
             }
         }
     }
-    if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS }
+    if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
 }

@@ -1,0 +1,265 @@
+//! The typed catalog entry and its parts; every field is embedded static data generated from `content/`.
+
+use serde::Serialize;
+use serde::ser::SerializeStruct;
+
+/// A status code class: 1xx to 5xx, plus the out-of-range numbers some vendors log (000, 783, 999).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Class(pub u8);
+
+impl Class {
+    /// The class of a code: its first digit.
+    pub fn of(code: u16) -> Class {
+        Class((code / 100) as u8)
+    }
+
+    /// The five classes HTTP defines.
+    pub const ALL: [Class; 5] = [Class(1), Class(2), Class(3), Class(4), Class(5)];
+
+    /// `"4xx"`.
+    pub fn label(self) -> String {
+        format!("{}xx", self.0)
+    }
+
+    /// The generic meaning of the class, as in "a client error".
+    pub fn meaning(self) -> &'static str {
+        match self.0 {
+            1 => "informational",
+            2 => "success",
+            3 => "redirection",
+            4 => "client error",
+            5 => "server error",
+            _ => "outside the HTTP range",
+        }
+    }
+
+    /// The x00 code a client must treat an unknown code of this class as (RFC 9110 section 15).
+    pub fn fallback_code(self) -> Option<u16> {
+        (1..=5).contains(&self.0).then(|| u16::from(self.0) * 100)
+    }
+
+    /// Parses `4xx`, `4XX` or `4`.
+    pub fn parse(text: &str) -> Option<Class> {
+        let text = text.trim().to_ascii_lowercase();
+        let digit = text.strip_suffix("xx").unwrap_or(&text);
+        match digit.parse::<u8>() {
+            Ok(d) if (1..=5).contains(&d) => Some(Class(d)),
+            _ => None,
+        }
+    }
+}
+
+/// Registration status, from the IANA registry's annotations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RegistryStatus {
+    Permanent,
+    Temporary,
+    Obsoleted,
+    Unused,
+    /// Not in the registry: used by one or more vendors.
+    Unofficial,
+}
+
+impl RegistryStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RegistryStatus::Permanent => "permanent",
+            RegistryStatus::Temporary => "temporary",
+            RegistryStatus::Obsoleted => "obsoleted",
+            RegistryStatus::Unused => "unused",
+            RegistryStatus::Unofficial => "unofficial",
+        }
+    }
+}
+
+/// What a client may do with the same request after receiving this code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Retry {
+    /// Not a failure (1xx, 2xx, 3xx).
+    NotApplicable,
+    /// The same request gets the same answer.
+    No,
+    /// Retry later, honouring `Retry-After` when present.
+    AfterDelay,
+    /// A transient failure: retry only idempotent requests.
+    IdempotentOnly,
+}
+
+impl Retry {
+    pub fn describe(self) -> &'static str {
+        match self {
+            Retry::NotApplicable => "not a failure",
+            Retry::No => "no: the same request gets the same answer",
+            Retry::AfterDelay => "yes, after a delay (honour Retry-After)",
+            Retry::IdempotentOnly => "only idempotent requests (GET, PUT, DELETE...)",
+        }
+    }
+}
+
+/// Protocol facts about a code, as data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Flags {
+    /// A 1xx: sent before the final response, never instead of it.
+    pub interim: bool,
+    /// False for 1xx, 204 and 304.
+    pub body_allowed: bool,
+    /// Heuristically cacheable by default (RFC 9110 section 15.1).
+    pub cacheable: bool,
+    pub retry: Retry,
+}
+
+/// One vendor's meaning of a code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Vendor {
+    pub vendor: &'static str,
+    pub name: &'static str,
+    pub description: &'static str,
+    pub source: &'static str,
+    /// False when the vendor only logs it or maps it to another code on the wire.
+    pub client_sees: bool,
+    /// The only sources are weak (for example an unsourced encyclopedia entry).
+    pub low_confidence: bool,
+}
+
+/// A titled Markdown section of a code page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Section {
+    pub title: &'static str,
+    pub markdown: &'static str,
+}
+
+/// A complete, tested program or a raw exchange.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Example {
+    /// `javascript`, `python`, `http`, `nginx` or `shell`.
+    pub language: &'static str,
+    pub title: &'static str,
+    /// `server`, `client`, or empty.
+    pub role: &'static str,
+    /// Server examples: the status codes the tests read from it, in order.
+    #[serde(skip)]
+    pub expect: &'static [u16],
+    /// Client examples: the live endpoint they call.
+    #[serde(skip_serializing_if = "str::is_empty")]
+    pub path: &'static str,
+    pub code: &'static str,
+}
+
+/// A class page or a guide.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Guide {
+    pub slug: &'static str,
+    pub title: &'static str,
+    pub summary: &'static str,
+    pub markdown: &'static str,
+}
+
+/// Everything the catalog knows about one code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Entry {
+    pub code: u16,
+    /// The headline name: the registry phrase for IANA codes, the main vendor meaning otherwise.
+    pub name: &'static str,
+    /// The registry phrase; `None` for unofficial codes.
+    pub iana_name: Option<&'static str>,
+    pub status: RegistryStatus,
+    /// Expiry of a temporary registration.
+    pub expires: Option<&'static str>,
+    /// The registry's reference text, e.g. `[RFC9110, Section 15.5.14]`.
+    pub reference: Option<&'static str>,
+    /// A link to the defining document.
+    pub spec_url: Option<&'static str>,
+    pub summary: &'static str,
+    pub aliases: &'static [&'static str],
+    pub former_names: &'static [&'static str],
+    pub keywords: &'static [&'static str],
+    pub related: &'static [u16],
+    pub flags: Flags,
+    /// False when no client ever receives this code (log-only values, codes mapped to another on the wire).
+    pub client_sees: bool,
+    pub low_confidence: bool,
+    pub vendors: &'static [Vendor],
+    /// Origin, What can I do?, Causes, How to debug & fix, Headers that go with it, Related codes.
+    pub sections: &'static [Section],
+    pub examples: &'static [Example],
+}
+
+impl Entry {
+    pub fn class(&self) -> Class {
+        Class::of(self.code)
+    }
+
+    /// In the IANA registry.
+    pub fn is_official(&self) -> bool {
+        self.iana_name.is_some()
+    }
+
+    /// `"404"`, `"000"`.
+    pub fn code_text(&self) -> String {
+        format!("{:03}", self.code)
+    }
+
+    /// The section with this title.
+    pub fn section(&self, title: &str) -> Option<&'static Section> {
+        self.sections.iter().find(|s| s.title == title)
+    }
+}
+
+impl Serialize for Entry {
+    /// The one JSON shape shared by the CLI (`httpstatus CODE --json`) and the API (`/api/v1/codes/CODE`).
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut s = serializer.serialize_struct("Entry", 20)?;
+        s.serialize_field("code", &self.code)?;
+        s.serialize_field("name", self.name)?;
+        s.serialize_field("iana_name", &self.iana_name)?;
+        s.serialize_field("class", &self.class().label())?;
+        s.serialize_field("official", &self.is_official())?;
+        s.serialize_field("status", &self.status)?;
+        s.serialize_field("expires", &self.expires)?;
+        s.serialize_field("reference", &self.reference)?;
+        s.serialize_field("spec_url", &self.spec_url)?;
+        s.serialize_field("summary", self.summary)?;
+        s.serialize_field("sections", self.sections)?;
+        s.serialize_field("examples", self.examples)?;
+        s.serialize_field("related", self.related)?;
+        s.serialize_field("aliases", self.aliases)?;
+        s.serialize_field("former_names", self.former_names)?;
+        s.serialize_field("vendors", self.vendors)?;
+        s.serialize_field("flags", &self.flags)?;
+        s.serialize_field("client_sees", &self.client_sees)?;
+        s.serialize_field("low_confidence", &self.low_confidence)?;
+        s.end()
+    }
+}
+
+/// The short form used by lists and search results: `{code, name, class, official, summary}`.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Brief {
+    pub code: u16,
+    pub name: &'static str,
+    pub class: Class,
+    pub official: bool,
+    pub status: RegistryStatus,
+    pub summary: &'static str,
+}
+
+impl Serialize for Class {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.label())
+    }
+}
+
+impl From<&Entry> for Brief {
+    fn from(e: &Entry) -> Brief {
+        Brief {
+            code: e.code,
+            name: e.name,
+            class: e.class(),
+            official: e.is_official(),
+            status: e.status,
+            summary: e.summary,
+        }
+    }
+}
