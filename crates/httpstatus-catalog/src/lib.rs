@@ -130,6 +130,28 @@ impl Lookup {
     }
 }
 
+impl serde::Serialize for Lookup {
+    /// A known code serialises as its [`Entry`]; an unassigned one as
+    /// `{code, assigned: false, name, class, official, treat_as, explanation}`.
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        match self {
+            Lookup::Known(entry) => entry.serialize(serializer),
+            Lookup::Unassigned { code, fallback } => {
+                let mut s = serializer.serialize_struct("Unassigned", 7)?;
+                s.serialize_field("code", code)?;
+                s.serialize_field("assigned", &false)?;
+                s.serialize_field("name", &self.name())?;
+                s.serialize_field("class", &Class::of(*code))?;
+                s.serialize_field("official", &false)?;
+                s.serialize_field("treat_as", &fallback.code)?;
+                s.serialize_field("explanation", &self.explanation())?;
+                s.end()
+            }
+        }
+    }
+}
+
 /// Why a number is not a status code.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum LookupError {

@@ -31,7 +31,7 @@ pub fn run(context: &Context, args: &Args, out: &mut dyn Write) -> io::Result<Ou
         }
         Ok(lookup @ Lookup::Unassigned { code, fallback }) => {
             if context.json {
-                serde_json::to_writer_pretty(&mut *out, &unassigned_json(&lookup))?;
+                serde_json::to_writer_pretty(&mut *out, &lookup)?;
                 writeln!(out)?;
             } else if args.short {
                 render::short(out, &context.style, &lookup)?;
@@ -80,24 +80,6 @@ pub fn run(context: &Context, args: &Args, out: &mut dyn Write) -> io::Result<Ou
             Ok(Outcome::NotFound)
         }
     }
-}
-
-/// The JSON for a valid code that nobody assigned.
-pub fn unassigned_json(lookup: &Lookup) -> serde_json::Value {
-    let code = lookup.code();
-    let fallback = match lookup {
-        Lookup::Unassigned { fallback, .. } => fallback.code,
-        Lookup::Known(entry) => entry.code,
-    };
-    json!({
-        "code": code,
-        "assigned": false,
-        "name": lookup.name(),
-        "class": Class::of(code).label(),
-        "official": false,
-        "treat_as": fallback,
-        "explanation": lookup.explanation(),
-    })
 }
 
 fn not_found(

@@ -1,0 +1,597 @@
+//! The HTML of every page: one layout, then a function per kind of page. Every value from outside the
+//! catalog (a search query, a path) goes through [`escape`].
+
+use std::fmt::Write as _;
+
+use httpstatus_catalog::{Class, Entry, Guide, Hit, Lookup};
+
+use crate::highlight::highlight;
+use crate::markdown::to_html;
+
+/// Escapes text for HTML element content and double-quoted attribute values.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// What every page needs to know about the site around it.
+pub struct Frame<'a> {
+    /// Absolute URL the site is published at, without a trailing slash: for canonical links and examples.
+    pub public_url: &'a str,
+    pub css: &'a str,
+    pub js: &'a str,
+}
+
+/// The codes people look up most, shown on the home page.
+pub const POPULAR: [u16; 12] = [404, 500, 502, 503, 504, 403, 401, 429, 301, 302, 304, 400];
+
+impl Frame<'_> {
+    /// Wraps a page's main content in the layout.
+    pub fn layout(
+        &self,
+        path: &str,
+        title: &str,
+        description: &str,
+        query: &str,
+        main: &str,
+    ) -> String {
+        let mut out = String::with_capacity(main.len() + 2048);
+        let _ = write!(
+            out,
+            "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+             <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+             <meta name=\"color-scheme\" content=\"light dark\">\n\
+             <title>{title}</title>\n<meta name=\"description\" content=\"{description}\">\n\
+             <link rel=\"canonical\" href=\"{url}{path}\">\n\
+             <link rel=\"stylesheet\" href=\"{css}\">\n<script src=\"{js}\" defer></script>\n</head>\n<body>\n\
+             <a class=\"skip\" href=\"#main\">Skip to content</a>\n\
+             <header class=\"top\">\n<a class=\"brand\" href=\"/\">httpstatus</a>\n\
+             <form class=\"search\" role=\"search\" action=\"/search\" method=\"get\">\
+             <label for=\"q\" class=\"vh\">Search status codes</label>\
+             <input id=\"q\" name=\"q\" type=\"search\" value=\"{query}\" placeholder=\"Search: 404, too many requests, cloudflare 522\" \
+             autocomplete=\"off\" spellcheck=\"false\" aria-controls=\"suggest\" aria-autocomplete=\"list\" aria-expanded=\"false\">\
+             <button type=\"submit\">Search</button>\
+             <ul id=\"suggest\" role=\"listbox\" aria-label=\"Suggestions\" hidden></ul></form>\n\
+             <nav aria-label=\"Classes and guides\"><a href=\"/class/1xx\">1xx</a> <a href=\"/class/2xx\">2xx</a> \
+             <a href=\"/class/3xx\">3xx</a> <a href=\"/class/4xx\">4xx</a> <a href=\"/class/5xx\">5xx</a> \
+             <a href=\"/unofficial\">Vendor codes</a> <a href=\"/guides/how-status-codes-work\">Guides</a></nav>\n\
+             </header>\n<main id=\"main\">\n{main}</main>\n\
+             <footer><p>httpstatus: every HTTP status code, with fixes and examples that run. \
+             Names and references follow the <a href=\"https://www.iana.org/assignments/http-status-codes/\">IANA registry</a> \
+             ({date}). <a href=\"/api/openapi.json\">JSON API</a> · <a href=\"/guides/why-the-right-code-matters\">Why the right code matters</a></p></footer>\n\
+             </body>\n</html>\n",
+            title = escape(title),
+            description = escape(description),
+            url = self.public_url,
+            css = self.css,
+            js = self.js,
+            query = escape(query),
+            date = httpstatus_catalog::REGISTRY_DATE,
+        );
+        out
+    }
+}
+
+fn code_link(e: &Entry) -> String {
+    let tag = if e.is_official() {
+        ""
+    } else {
+        " <span class=\"tag\">unofficial</span>"
+    };
+    format!(
+        "<li><a href=\"/{code}\"><span class=\"code c{class}\">{code}</span> {name}</a>{tag}</li>",
+        code = e.code_text(),
+        class = e.code / 100,
+        name = escape(e.name)
+    )
+}
+
+fn code_list<'a>(entries: impl Iterator<Item = &'a Entry>) -> String {
+    let items: String = entries.map(code_link).collect();
+    format!("<ul class=\"codes\">{items}</ul>\n")
+}
+
+fn class_title(class: Class) -> String {
+    let name = match class.0 {
+        1 => "Informational",
+        2 => "Success",
+        3 => "Redirection",
+        4 => "Client errors",
+        _ => "Server errors",
+    };
+    format!("{} {name}", class.label())
+}
+
+/// The home page.
+pub fn home(frame: &Frame) -> String {
+    let mut main = String::from(
+        "<h1>HTTP status codes</h1>\n<p class=\"lead\">What every code means, whose fault it is, what to do about it \
+         and how to send or handle it correctly, with Node.js and Python examples that are run by our tests. \
+         Every code can also be tried live on this server.</p>\n\
+         <form class=\"big-search\" role=\"search\" action=\"/search\" method=\"get\"><label for=\"home-q\">Find a code by number, name or symptom</label>\
+         <input id=\"home-q\" name=\"q\" type=\"search\" placeholder=\"upstream timed out\" autocomplete=\"off\"><button type=\"submit\">Search</button></form>\n\
+         <section aria-labelledby=\"popular\"><h2 id=\"popular\">Looked up most</h2>\n",
+    );
+    main.push_str(&code_list(
+        POPULAR.iter().filter_map(|c| httpstatus_catalog::get(*c)),
+    ));
+    main.push_str("</section>\n");
+    for class in Class::ALL {
+        let label = class.label();
+        let _ = write!(
+            main,
+            "<section aria-labelledby=\"c{label}\"><h2 id=\"c{label}\"><a href=\"/class/{label}\">{}</a></h2>\n",
+            class_title(class)
+        );
+        main.push_str(&code_list(httpstatus_catalog::by_class(class)));
+        main.push_str("</section>\n");
+    }
+    main.push_str("<section aria-labelledby=\"more\"><h2 id=\"more\">Guides and more</h2><ul>");
+    for guide in httpstatus_catalog::guides() {
+        let _ = write!(
+            main,
+            "<li><a href=\"/guides/{}\">{}</a>: {}</li>",
+            guide.slug,
+            escape(guide.title),
+            escape(guide.summary)
+        );
+    }
+    main.push_str(
+        "<li><a href=\"/unofficial\">Vendor codes</a>: nginx, Cloudflare, AWS, IIS, Laravel and others, grouped by vendor</li>\
+         <li><a href=\"/api/openapi.json\">The JSON API</a>: every entry as data</li></ul></section>\n",
+    );
+    let others: Vec<&Entry> = httpstatus_catalog::entries()
+        .iter()
+        .filter(|e| !(1..=5).contains(&(e.code / 100)))
+        .collect();
+    if !others.is_empty() {
+        main.push_str("<section aria-labelledby=\"outside\"><h2 id=\"outside\">Outside the 100-599 range</h2>\n<p>Values that show up in logs and tools but are not valid HTTP status codes.</p>\n");
+        main.push_str(&code_list(others.into_iter()));
+        main.push_str("</section>\n");
+    }
+    frame.layout(
+        "/",
+        "HTTP status codes: meanings, fixes and tested examples",
+        "Every HTTP status code, registered and vendor-specific: what it means, what to do, how to fix it, and Node.js and Python examples that run.",
+        "",
+        &main,
+    )
+}
+
+/// A code's page.
+pub fn code_page(frame: &Frame, e: &Entry) -> String {
+    let code = e.code_text();
+    let mut main = String::with_capacity(24 * 1024);
+    let _ = write!(
+        main,
+        "<article class=\"entry\">\n<h1><span class=\"code c{class}\">{code}</span> {name}</h1>\n<p class=\"lead\">{summary}</p>\n<dl class=\"facts\">",
+        class = e.code / 100,
+        name = escape(e.name),
+        summary = escape(e.summary)
+    );
+    let _ = write!(
+        main,
+        "<dt>Class</dt><dd><a href=\"/class/{0}\">{0}</a> ({1})</dd>",
+        e.class().label(),
+        e.class().meaning()
+    );
+    let status = match e.status.as_str() {
+        "temporary" => format!(
+            "temporary registration, expires {}",
+            e.expires.unwrap_or("")
+        ),
+        "unofficial" => "unofficial: not in the IANA registry".to_owned(),
+        other => format!("{other} in the IANA registry"),
+    };
+    let _ = write!(main, "<dt>Status</dt><dd>{}</dd>", escape(&status));
+    if let Some(reference) = e.reference {
+        let text = escape(reference);
+        match e.spec_url {
+            Some(url) => {
+                let _ = write!(
+                    main,
+                    "<dt>Defined in</dt><dd><a href=\"{}\">{text}</a></dd>",
+                    escape(url)
+                );
+            }
+            None => {
+                let _ = write!(main, "<dt>Defined in</dt><dd>{text}</dd>");
+            }
+        }
+    } else if let Some(url) = e.spec_url {
+        let _ = write!(
+            main,
+            "<dt>Source</dt><dd><a href=\"{0}\">{0}</a></dd>",
+            escape(url)
+        );
+    }
+    let names: Vec<&str> = e.former_names.iter().chain(e.aliases).copied().collect();
+    if !names.is_empty() {
+        let _ = write!(
+            main,
+            "<dt>Also known as</dt><dd>{}</dd>",
+            escape(&names.join(", "))
+        );
+    }
+    let f = e.flags;
+    let _ = write!(
+        main,
+        "<dt>Response</dt><dd>{}; body {}; {}</dd><dt>Retry</dt><dd>{}</dd>",
+        if f.interim {
+            "interim (a final response follows)"
+        } else {
+            "final"
+        },
+        if f.body_allowed {
+            "allowed"
+        } else {
+            "never sent"
+        },
+        if f.cacheable {
+            "heuristically cacheable"
+        } else {
+            "not cacheable by default"
+        },
+        escape(f.retry.describe())
+    );
+    if !e.client_sees {
+        main.push_str("<dt>Seen by clients</dt><dd>no: it never reaches a client</dd>");
+    }
+    main.push_str("</dl>\n");
+    if e.low_confidence {
+        main.push_str("<p class=\"note\">Low confidence: the only sources for this code are weak. Treat it with care.</p>\n");
+    }
+    try_it(frame, e, &mut main);
+    for section in e.sections.iter().filter(|s| s.title != "Related codes") {
+        section_html(&mut main, section.title, &to_html(section.markdown, false));
+        if section.title == "Headers that go with it" {
+            examples(&mut main, e);
+        }
+    }
+    if !e.vendors.is_empty() {
+        main.push_str("<section aria-labelledby=\"vendors\"><h2 id=\"vendors\">Vendor meanings</h2>\n<dl class=\"vendors\">");
+        for v in e.vendors {
+            let mut notes = Vec::new();
+            if !v.client_sees {
+                notes.push("never reaches a client");
+            }
+            if v.low_confidence {
+                notes.push("low confidence");
+            }
+            let notes = if notes.is_empty() {
+                String::new()
+            } else {
+                format!(" <span class=\"tag\">{}</span>", notes.join(", "))
+            };
+            let _ = write!(
+                main,
+                "<dt>{}: {}{notes}</dt><dd><p>{}</p><p class=\"source\">Source: {}</p></dd>",
+                escape(v.vendor),
+                escape(v.name),
+                escape(v.description),
+                escape(v.source)
+            );
+        }
+        main.push_str("</dl></section>\n");
+    }
+    if let Some(related) = e.section("Related codes") {
+        let mut body = to_html(related.markdown, true);
+        let links: Vec<&Entry> = e
+            .related
+            .iter()
+            .filter_map(|c| httpstatus_catalog::get(*c))
+            .collect();
+        if !links.is_empty() {
+            body.push_str(&code_list(links.into_iter()));
+        }
+        section_html(&mut main, "Related codes", &body);
+    }
+    main.push_str("</article>\n");
+    let description = format!("{code} {}: {}", e.name, e.summary);
+    frame.layout(
+        &format!("/{code}"),
+        &format!("{code} {} | HTTP status code", e.name),
+        &truncate(&description, 155),
+        "",
+        &main,
+    )
+}
+
+fn section_html(out: &mut String, title: &str, body: &str) {
+    let id: String = title
+        .chars()
+        .filter_map(|c| {
+            if c.is_ascii_alphanumeric() {
+                Some(c.to_ascii_lowercase())
+            } else if c == ' ' {
+                Some('-')
+            } else {
+                None
+            }
+        })
+        .collect();
+    let _ = write!(
+        out,
+        "<section aria-labelledby=\"{id}\"><h2 id=\"{id}\">{}</h2>\n{body}</section>\n",
+        escape(title)
+    );
+}
+
+fn examples(out: &mut String, e: &Entry) {
+    out.push_str("<section aria-labelledby=\"examples\"><h2 id=\"examples\">Examples</h2>\n");
+    for (i, x) in e.examples.iter().enumerate() {
+        let label = match x.language {
+            "javascript" => "Node.js",
+            "python" => "Python",
+            "http" => "HTTP",
+            "nginx" => "nginx",
+            _ => "Shell",
+        };
+        let role = match x.role {
+            "server" => " · server",
+            "client" => " · client",
+            _ => "",
+        };
+        let _ = write!(
+            out,
+            "<figure class=\"example\" data-language=\"{lang}\"><figcaption><span class=\"lang\">{label}{role}</span> {title}\
+             <button type=\"button\" class=\"copy\" data-copy=\"ex{i}\" hidden>Copy</button></figcaption>\
+             <pre id=\"ex{i}\"><code class=\"language-{lang}\">{code}</code></pre></figure>\n",
+            lang = x.language,
+            title = escape(x.title),
+            code = highlight(x.language, x.code),
+        );
+    }
+    out.push_str("<p class=\"small\">Every Node.js and Python example here is compiled by our tests, and every server example is started and its responses checked on the wire.</p>\n</section>\n");
+}
+
+fn try_it(frame: &Frame, e: &Entry, out: &mut String) {
+    if !(100..=599).contains(&e.code) {
+        return;
+    }
+    let code = e.code;
+    let url = format!("{}/status/{code}", frame.public_url);
+    let curl = if e.flags.interim {
+        format!("curl -v {url}")
+    } else {
+        format!("curl -i {url}")
+    };
+    let _ = write!(
+        out,
+        "<aside class=\"try\" aria-labelledby=\"try\"><h2 id=\"try\">Try it</h2>\
+         <p>This server answers <a href=\"/status/{code}\"><code>/status/{code}</code></a> with a real {code}{extra}.</p>\
+         <pre><code class=\"language-shell\">{curl}</code></pre>",
+        extra = if e.flags.interim {
+            " interim response, then a final 200"
+        } else {
+            ""
+        },
+        curl = escape(&curl),
+    );
+    if !e.flags.interim {
+        let _ = write!(
+            out,
+            "<button type=\"button\" class=\"try-button\" data-code=\"{code}\" hidden>Send the request</button><pre class=\"try-output\" aria-live=\"polite\" hidden></pre>"
+        );
+    }
+    out.push_str("</aside>\n");
+}
+
+/// A class page: the class's own text, then its codes.
+pub fn class_page(frame: &Frame, class: Class, page: &Guide) -> String {
+    let label = class.label();
+    let mut main = format!(
+        "<h1>{}</h1>\n<p class=\"lead\">{}</p>\n",
+        class_title(class),
+        escape(page.summary)
+    );
+    main.push_str(&to_html(page.markdown, true));
+    let _ = write!(
+        main,
+        "<section aria-labelledby=\"list\"><h2 id=\"list\">The {label} codes</h2>\n"
+    );
+    main.push_str(&code_list(
+        httpstatus_catalog::by_class(class).filter(|e| e.is_official()),
+    ));
+    let vendor: Vec<&Entry> = httpstatus_catalog::by_class(class)
+        .filter(|e| !e.is_official())
+        .collect();
+    if !vendor.is_empty() {
+        main.push_str("<h3>Vendor codes in this class</h3>\n");
+        main.push_str(&code_list(vendor.into_iter()));
+    }
+    main.push_str("</section>\n");
+    frame.layout(
+        &format!("/class/{label}"),
+        &format!("{} | HTTP status codes", class_title(class)),
+        &truncate(page.summary, 155),
+        "",
+        &main,
+    )
+}
+
+/// A guide.
+pub fn guide_page(frame: &Frame, guide: &Guide) -> String {
+    let mut main = format!(
+        "<article>\n<h1>{}</h1>\n<p class=\"lead\">{}</p>\n",
+        escape(guide.title),
+        escape(guide.summary)
+    );
+    main.push_str(&to_html(guide.markdown, true));
+    main.push_str("</article>\n");
+    frame.layout(
+        &format!("/guides/{}", guide.slug),
+        guide.title,
+        &truncate(guide.summary, 155),
+        "",
+        &main,
+    )
+}
+
+/// Vendor codes grouped by vendor.
+pub fn unofficial(frame: &Frame) -> String {
+    let mut groups: Vec<(&str, Vec<(&Entry, &str, bool)>)> = Vec::new();
+    for e in httpstatus_catalog::entries() {
+        for v in e.vendors {
+            let key = v.vendor.split(" (").next().unwrap_or(v.vendor);
+            match groups.iter_mut().find(|(name, _)| *name == key) {
+                Some((_, list)) => list.push((e, v.name, v.client_sees)),
+                None => groups.push((key, vec![(e, v.name, v.client_sees)])),
+            }
+        }
+    }
+    groups.sort_by(|a, b| a.0.to_lowercase().cmp(&b.0.to_lowercase()));
+    let mut main = String::from(
+        "<h1>Vendor status codes</h1>\n<p class=\"lead\">Codes that are not in the IANA registry but that real software sends or logs. \
+         Some never reach a client: they exist only in access logs, or are sent as another code. \
+         A few numbers mean different things at different vendors, and some reuse registered numbers.</p>\n",
+    );
+    for (vendor, list) in groups {
+        let _ = write!(
+            main,
+            "<section><h2>{}</h2><ul class=\"codes\">",
+            escape(vendor)
+        );
+        for (e, name, seen) in list {
+            let _ = write!(
+                main,
+                "<li><a href=\"/{code}\"><span class=\"code c{class}\">{code}</span> {name}</a>{note}</li>",
+                code = e.code_text(),
+                class = e.code / 100,
+                name = escape(name),
+                note = if seen {
+                    ""
+                } else {
+                    " <span class=\"tag\">never reaches a client</span>"
+                }
+            );
+        }
+        main.push_str("</ul></section>\n");
+    }
+    frame.layout("/unofficial", "Vendor HTTP status codes: nginx, Cloudflare, AWS and more", "Unofficial HTTP status codes by vendor: nginx 444 and 499, Cloudflare 52x, AWS load balancer 46x, IIS, Laravel and others, and whether a client ever sees them.", "", &main)
+}
+
+/// Search results, rendered on the server so the page works without JavaScript.
+pub fn search_page(frame: &Frame, query: &str, hits: &[Hit]) -> String {
+    let mut main = String::new();
+    if query.trim().is_empty() {
+        main.push_str("<h1>Search</h1>\n<p>Type a code, a name, an old name, a symptom or a vendor: <em>404</em>, <em>payload too large</em>, <em>upstream timed out</em>, <em>cloudflare 522</em>.</p>\n");
+    } else if hits.is_empty() {
+        let _ = write!(
+            main,
+            "<h1>No code matches “{}”</h1>\n<p>Try fewer or other words, or browse the <a href=\"/\">list of all codes</a>.</p>\n",
+            escape(query)
+        );
+    } else {
+        let _ = write!(
+            main,
+            "<h1>Results for “{}”</h1>\n<ol class=\"results\">",
+            escape(query)
+        );
+        for hit in hits {
+            let e = hit.entry;
+            let _ = write!(
+                main,
+                "<li><a href=\"/{code}\"><span class=\"code c{class}\">{code}</span> {name}</a><p>{summary}</p></li>",
+                code = e.code_text(),
+                class = e.code / 100,
+                name = escape(e.name),
+                summary = escape(e.summary)
+            );
+        }
+        main.push_str("</ol>\n");
+    }
+    frame.layout(
+        "/search",
+        &format!(
+            "Search: {} | httpstatus",
+            if query.is_empty() {
+                "status codes"
+            } else {
+                query
+            }
+        ),
+        "Search HTTP status codes by number, name, old name, symptom or vendor.",
+        query,
+        &main,
+    )
+}
+
+/// A valid code that nobody assigned: how a client must treat it.
+pub fn unassigned_page(frame: &Frame, lookup: &Lookup) -> String {
+    let code = lookup.code();
+    let class = Class::of(code);
+    let fallback = match lookup {
+        Lookup::Unassigned { fallback, .. } => *fallback,
+        Lookup::Known(e) => e,
+    };
+    let main = format!(
+        "<h1><span class=\"code c{c}\">{code}</span> Unassigned</h1>\n<p class=\"lead\">{explanation}.</p>\n\
+         <p>No specification or well-known vendor defines {code}. It is still a valid status code: HTTP requires a client that does not \
+         recognise a code to treat it as the first code of its class, here <a href=\"/{fb}\">{fb} {fbname}</a>. A server should not send \
+         it; if you received it, the software that sent it gave it a private meaning, and its documentation is where to look.</p>\n\
+         <p>See <a href=\"/class/{label}\">the {label} codes</a> and <a href=\"/guides/how-status-codes-work\">how status codes work</a>. \
+         This server can send it for testing: <a href=\"/status/{code}\"><code>/status/{code}</code></a>.</p>\n",
+        c = code / 100,
+        explanation = escape(&lookup.explanation()),
+        fb = fallback.code,
+        fbname = escape(fallback.name),
+        label = class.label(),
+    );
+    frame.layout(
+        &format!("/{code}"),
+        &format!("{code}: unassigned HTTP status code"),
+        &format!(
+            "{code} is not assigned; clients treat it as {} {}.",
+            fallback.code, fallback.name
+        ),
+        "",
+        &main,
+    )
+}
+
+/// The page for a path that does not exist: says so, and offers search.
+pub fn not_found(frame: &Frame, path: &str, hits: &[Hit]) -> String {
+    let mut main = format!(
+        "<h1>Nothing at {}</h1>\n<p class=\"lead\">This site has a page for every status code from 100 to 599 and for the vendor codes people meet in logs. \
+         Try the search box, or one of these:</p>\n",
+        escape(&truncate(path, 200))
+    );
+    if hits.is_empty() {
+        main.push_str(&code_list(
+            POPULAR.iter().filter_map(|c| httpstatus_catalog::get(*c)),
+        ));
+    } else {
+        main.push_str(&code_list(hits.iter().map(|h| h.entry)));
+    }
+    frame.layout(
+        "/404.html",
+        "Page not found | httpstatus",
+        "This page does not exist; search the HTTP status codes instead.",
+        "",
+        &main,
+    )
+}
+
+/// Shortens text to at most `max` characters, at a word boundary, with an ellipsis.
+pub fn truncate(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_owned();
+    }
+    let cut: String = text.chars().take(max - 1).collect();
+    let cut = match cut.rfind(' ') {
+        Some(at) if at > max / 2 => &cut[..at],
+        _ => &cut,
+    };
+    format!("{}…", cut.trim_end_matches([',', '.', ';', ':']))
+}

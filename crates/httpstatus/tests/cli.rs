@@ -1,0 +1,250 @@
+//! The `httpstatus` binary as a user runs it: real processes, real pipes, exit codes.
+
+use std::io::Read;
+use std::process::{Command, Output, Stdio};
+
+fn httpstatus(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_httpstatus"))
+        .args(args)
+        .env_remove("NO_COLOR")
+        .env("COLUMNS", "80")
+        .output()
+        .expect("run httpstatus")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8(o.stderr.clone()).unwrap()
+}
+
+#[test]
+fn a_code_prints_its_whole_page() {
+    let o = httpstatus(&["404"]);
+    assert!(o.status.success());
+    let text = stdout(&o);
+    assert!(text.starts_with("404 Not Found\n"), "{text}");
+    for heading in [
+        "ORIGIN",
+        "WHAT CAN I DO?",
+        "CAUSES",
+        "HOW TO DEBUG & FIX",
+        "HEADERS THAT GO WITH IT",
+        "EXAMPLES",
+        "RELATED CODES",
+    ] {
+        assert!(text.contains(heading), "missing {heading}");
+    }
+    assert!(text.contains("Node.js: ") && text.contains("Python: "));
+    assert!(
+        !text.contains('\x1b'),
+        "no colours when stdout is not a terminal"
+    );
+    assert_eq!(stdout(&httpstatus(&["show", "404"])), text);
+}
+
+#[test]
+fn colours_only_when_asked_and_never_with_no_color() {
+    let o = httpstatus(&["--color", "always", "404"]);
+    assert!(stdout(&o).contains("\x1b[1;33m404 Not Found"));
+    let o = Command::new(env!("CARGO_BIN_EXE_httpstatus"))
+        .args(["404"])
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert!(!stdout(&o).contains('\x1b'));
+}
+
+#[test]
+fn short_is_one_line() {
+    let o = httpstatus(&["502", "--short"]);
+    assert!(o.status.success());
+    let text = stdout(&o);
+    assert_eq!(text.lines().count(), 1, "{text}");
+    assert!(text.starts_with("502 Bad Gateway: "));
+}
+
+#[test]
+fn json_is_the_api_object() {
+    let o = httpstatus(&["102", "--json"]);
+    assert!(o.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["code"], 102);
+    assert_eq!(v["name"], "Processing");
+    assert_eq!(v["iana_name"], "Processing");
+    assert_eq!(v["class"], "1xx");
+    assert_eq!(v["official"], true);
+    assert_eq!(v["status"], "permanent");
+    assert_eq!(v["reference"], "[RFC2518]");
+    assert!(
+        v["sections"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|s| !s["markdown"].as_str().unwrap().is_empty())
+    );
+    assert!(v["related"].as_array().unwrap().iter().all(|r| r.is_u64()));
+    let v: serde_json::Value =
+        serde_json::from_slice(&httpstatus(&["--json", "499"]).stdout).unwrap();
+    assert_eq!(v["iana_name"], serde_json::Value::Null);
+    assert_eq!(v["official"], false);
+    assert_eq!(v["status"], "unofficial");
+    assert!(v["vendors"].as_array().unwrap().len() >= 3);
+}
+
+#[test]
+fn an_unassigned_code_prints_the_class_fallback_and_succeeds() {
+    let o = httpstatus(&["299"]);
+    assert_eq!(o.status.code(), Some(0));
+    let text = stdout(&o);
+    assert!(
+        text.contains("200 OK") && text.contains("RFC 9110"),
+        "{text}"
+    );
+    let v: serde_json::Value =
+        serde_json::from_slice(&httpstatus(&["299", "--json"]).stdout).unwrap();
+    assert_eq!(v["treat_as"], 200);
+    assert_eq!(v["assigned"], false);
+}
+
+#[test]
+fn what_is_not_a_code_exits_1_with_suggestions() {
+    let o = httpstatus(&["42"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(o.stdout.is_empty());
+    let err = stderr(&o);
+    assert!(
+        err.contains("42 is not an HTTP status code") && err.contains("100 to 599"),
+        "{err}"
+    );
+    assert!(err.contains("did you mean: 42"), "{err}");
+    for input in ["600", "1000", "4044"] {
+        let o = httpstatus(&["show", input]);
+        assert_eq!(o.status.code(), Some(1), "{input}");
+        assert!(stderr(&o).contains("is not an HTTP status code"), "{input}");
+    }
+    let o = httpstatus(&["show", "teapot"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("418"), "{}", stderr(&o));
+    let v: serde_json::Value =
+        serde_json::from_slice(&httpstatus(&["42", "--json"]).stdout).unwrap();
+    assert!(v["error"].as_str().unwrap().contains("100 to 599"));
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    for args in [
+        &[][..],
+        &["--frobnicate"][..],
+        &["list", "--class", "7xx"][..],
+        &["search"][..],
+        &["completions", "tcsh"][..],
+    ] {
+        let o = httpstatus(args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert!(!stderr(&o).is_empty());
+    }
+    assert_eq!(httpstatus(&["--help"]).status.code(), Some(0));
+    assert_eq!(httpstatus(&["--version"]).status.code(), Some(0));
+}
+
+#[test]
+fn search_finds_typos_first() {
+    let o = httpstatus(&["search", "gatway", "timeout"]);
+    assert!(o.status.success());
+    assert!(
+        stdout(&o).starts_with("504 Gateway Timeout"),
+        "{}",
+        stdout(&o)
+    );
+    let v: serde_json::Value =
+        serde_json::from_slice(&httpstatus(&["--json", "search", "too", "many"]).stdout).unwrap();
+    assert_eq!(v[0]["code"], 429);
+    let o = httpstatus(&["search", "qwxzv"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("nothing matches"));
+}
+
+#[test]
+fn list_filters_by_class_and_registration() {
+    let all: serde_json::Value =
+        serde_json::from_slice(&httpstatus(&["--json", "list"]).stdout).unwrap();
+    assert_eq!(all.as_array().unwrap().len(), 99);
+    let four: serde_json::Value =
+        serde_json::from_slice(&httpstatus(&["list", "--class", "4xx", "--json"]).stdout).unwrap();
+    assert!(four.as_array().unwrap().iter().all(|e| e["class"] == "4xx"));
+    let text = stdout(&httpstatus(&["list", "--unofficial"]));
+    assert!(
+        text.lines().all(|l| !l.starts_with("404")) && text.contains("499 Client Closed Request")
+    );
+    let text = stdout(&httpstatus(&["list", "--official"]));
+    assert_eq!(text.lines().count(), 64);
+    assert!(
+        httpstatus(&["list", "--official", "--unofficial"])
+            .status
+            .code()
+            == Some(2)
+    );
+}
+
+#[test]
+fn a_closed_pipe_ends_quietly() {
+    // The reader goes away before the first write, so every write meets a closed pipe.
+    for args in [
+        &["list"][..],
+        &["404"][..],
+        &["--json", "list"][..],
+        &["search", "timeout"][..],
+    ] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_httpstatus"))
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let status = child.wait().unwrap();
+        let mut err = String::new();
+        child
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut err)
+            .unwrap();
+        assert_eq!(status.code(), Some(0), "{args:?}: {err}");
+        assert!(err.is_empty(), "{args:?}: {err}");
+    }
+}
+
+#[test]
+fn piped_into_head_prints_one_line_and_exits_0() {
+    let script = r#"set -o pipefail; "$BIN" list | head -1; "$BIN" 404 | head -1"#;
+    let o = Command::new("bash")
+        .arg("-c")
+        .arg(script)
+        .env("BIN", env!("CARGO_BIN_EXE_httpstatus"))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = stdout(&o);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 2, "{text}");
+    assert!(lines[0].starts_with("000 "), "{text}");
+    assert_eq!(lines[1], "404 Not Found");
+    assert!(o.stderr.is_empty(), "{}", stderr(&o));
+}
+
+#[test]
+fn completions_for_three_shells() {
+    for shell in ["bash", "zsh", "fish"] {
+        let o = httpstatus(&["completions", shell]);
+        assert!(o.status.success());
+        let text = stdout(&o);
+        assert!(
+            text.contains("httpstatus") && text.contains("search"),
+            "{shell}"
+        );
+    }
+}
