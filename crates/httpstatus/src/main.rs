@@ -3,6 +3,7 @@
 //! Exit codes: 0 found (an unassigned code such as 299 counts: it prints the class fallback), 1 not found,
 //! 2 usage error. A closed pipe (`httpstatus list | head -1`) ends quietly with 0.
 
+mod export;
 mod list;
 mod render;
 mod search;
@@ -46,6 +47,8 @@ enum Command {
     Search(search::Args),
     /// List status codes, by class and registration
     List(list::Args),
+    /// Write the whole web site as static files into a directory
+    Export(export::Args),
     /// Print a shell completion script: `httpstatus completions bash > /etc/bash_completion.d/httpstatus`
     Completions {
         #[arg(value_enum)]
@@ -53,10 +56,12 @@ enum Command {
     },
 }
 
-/// What a command reports back: found, not found.
+/// What a command reports back.
 pub enum Outcome {
     Found,
     NotFound,
+    /// The arguments parsed but make no sense together; the command said why on stderr.
+    Usage,
 }
 
 /// The global options every command sees.
@@ -65,7 +70,16 @@ pub struct Context {
     pub style: Style,
 }
 
-const SUBCOMMANDS: [&str; 5] = ["show", "search", "list", "completions", "help"];
+const SUBCOMMANDS: [&str; 8] = [
+    "show",
+    "search",
+    "list",
+    "export",
+    "serve",
+    "probe",
+    "completions",
+    "help",
+];
 
 /// `httpstatus 404` and `httpstatus --json 404` mean `httpstatus show 404`.
 fn with_default_command(mut args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
@@ -107,6 +121,7 @@ fn main() -> ExitCode {
         Command::Show(args) => show::run(&context, &args, &mut out),
         Command::Search(args) => search::run(&context, &args, &mut out),
         Command::List(args) => list::run(&context, &args, &mut out),
+        Command::Export(args) => export::run(&context, &args, &mut out),
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "httpstatus", &mut out);
             Ok(Outcome::Found)
@@ -116,6 +131,7 @@ fn main() -> ExitCode {
     match result {
         Ok(Outcome::Found) => ExitCode::SUCCESS,
         Ok(Outcome::NotFound) => ExitCode::from(1),
+        Ok(Outcome::Usage) => ExitCode::from(2),
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(e) => {
             let _ = writeln!(io::stderr(), "httpstatus: {e}");
