@@ -1,0 +1,227 @@
+//! The bodies of the live endpoints: a status code explained from the catalog, and the 400s that say what is
+//! valid, each in JSON, HTML or plain text.
+
+use httpstatus_catalog::{Class, Lookup, lookup};
+use serde_json::{Value, json};
+
+use super::negotiate::Format;
+use crate::response::Response;
+
+/// What the catalog says about a code, reduced to what a live response shows.
+#[derive(Debug, Clone)]
+pub struct Explanation {
+    pub code: u16,
+    /// The registered name, the vendor name, or empty for an unassigned code.
+    pub name: String,
+    /// The reason phrase to send: the name, or empty.
+    pub reason: String,
+    /// One or two sentences.
+    pub summary: String,
+    /// One line; for an unassigned code, how a client must treat it.
+    pub explanation: String,
+    /// The reference page on this site.
+    pub reference: String,
+}
+
+/// Explains any code from 100 to 599.
+pub fn explain(code: u16) -> Explanation {
+    let reference = format!("/{code}");
+    match lookup(code) {
+        Ok(Lookup::Known(entry)) => Explanation {
+            code,
+            name: entry.name.to_owned(),
+            reason: entry.iana_name.unwrap_or(entry.name).to_owned(),
+            summary: entry.summary.to_owned(),
+            explanation: Lookup::Known(entry).explanation(),
+            reference,
+        },
+        Ok(unassigned @ Lookup::Unassigned { .. }) => Explanation {
+            code,
+            name: String::new(),
+            reason: String::new(),
+            summary: unassigned.summary(),
+            explanation: unassigned.explanation(),
+            reference,
+        },
+        // A valid code the catalog cannot place yet: say what its class means.
+        Err(_) => {
+            let meaning = Class::of(code).meaning();
+            let line = format!("{code} is {meaning} response; see the reference page for more");
+            let reason = httpstatus_wire::reason_phrase(code).to_owned();
+            Explanation {
+                code,
+                name: reason.clone(),
+                reason,
+                summary: line.clone(),
+                explanation: line,
+                reference,
+            }
+        }
+    }
+}
+
+/// What the live endpoint actually sent, reported in the body.
+#[derive(Debug, Clone, Default)]
+pub struct Sent {
+    pub interim: Vec<u16>,
+    pub final_status: u16,
+    pub slept_ms: u64,
+    /// Something the client should know, e.g. that HTTP/1.0 gets no interim responses.
+    pub note: Option<String>,
+}
+
+/// The body explaining `explanation`, given what was sent.
+pub fn explanation_response(status: u16, reason: &str, explanation: &Explanation, sent: &Sent, format: Format) -> Response {
+    let body = match format {
+        Format::Json => {
+            let mut value = json!({
+                "code": explanation.code,
+                "name": explanation.name,
+                "summary": explanation.summary,
+                "explanation": explanation.explanation,
+                "reference": explanation.reference,
+                "sent": {
+                    "interim": sent.interim,
+                    "final": sent.final_status,
+                    "slept_ms": sent.slept_ms,
+                },
+            });
+            if let Some(note) = &sent.note {
+                value["note"] = Value::String(note.clone());
+            }
+            let mut text = serde_json::to_string_pretty(&value).expect("JSON values serialise");
+            text.push('\n');
+            text
+        }
+        Format::Text => {
+            let mut text = format!("{} {}\n\n{}\n\n", explanation.code, display_name(explanation), explanation.summary);
+            if explanation.explanation != explanation.summary {
+                text.push_str(&explanation.explanation);
+                text.push_str("\n\n");
+            }
+            text.push_str(&sent_line(sent));
+            text.push('\n');
+            if let Some(note) = &sent.note {
+                text.push_str(note);
+                text.push('\n');
+            }
+            text.push_str(&format!("Reference: {}\n", explanation.reference));
+            text
+        }
+        Format::Html => {
+            let title = format!("{} {}", explanation.code, display_name(explanation));
+            let mut html = page_start(&title);
+            html.push_str(&format!("<p>{}</p>\n", escape(&explanation.summary)));
+            if explanation.explanation != explanation.summary {
+                html.push_str(&format!("<p>{}</p>\n", escape(&explanation.explanation)));
+            }
+            html.push_str(&format!("<p>{}</p>\n", escape(&sent_line(sent))));
+            if let Some(note) = &sent.note {
+                html.push_str(&format!("<p>{}</p>\n", escape(note)));
+            }
+            html.push_str(&format!(
+                "<p><a href=\"{0}\">Read the {1} reference page</a></p>\n</body>\n</html>\n",
+                escape(&explanation.reference),
+                explanation.code
+            ));
+            html
+        }
+    };
+    Response::new(status, reason.to_owned()).with_body(format.content_type(), body)
+}
+
+/// A 400 that says what went wrong and what is valid.
+pub fn bad_request(message: &str, format: Format) -> Response {
+    error_response(400, "Bad Request", message, format)
+}
+
+/// An error response whose body says what went wrong, with a link to the code's reference page.
+pub fn error_response(status: u16, reason: &'static str, message: &str, format: Format) -> Response {
+    let body = match format {
+        Format::Json => {
+            let mut text = serde_json::to_string_pretty(&json!({
+                "code": status,
+                "error": message,
+                "reference": format!("/{status}"),
+            }))
+            .expect("JSON values serialise");
+            text.push('\n');
+            text
+        }
+        Format::Text => format!("{status} {reason}: {message}\n"),
+        Format::Html => {
+            let mut html = page_start(&format!("{status} {reason}"));
+            html.push_str(&format!("<p>{}</p>\n</body>\n</html>\n", escape(message)));
+            html
+        }
+    };
+    Response::new(status, reason).with_body(format.content_type(), body)
+}
+
+fn display_name(explanation: &Explanation) -> &str {
+    if explanation.name.is_empty() { "(unassigned)" } else { &explanation.name }
+}
+
+fn sent_line(sent: &Sent) -> String {
+    let mut line = String::from("Sent: ");
+    if !sent.interim.is_empty() {
+        let codes: Vec<String> = sent.interim.iter().map(u16::to_string).collect();
+        line.push_str(&format!("interim {}, then ", codes.join(", ")));
+    }
+    line.push_str(&format!("final {}", sent.final_status));
+    if sent.slept_ms > 0 {
+        line.push_str(&format!(" after {} ms", sent.slept_ms));
+    }
+    line
+}
+
+fn page_start(title: &str) -> String {
+    format!(
+        "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>{0}</title>\n</head>\n<body>\n<h1>{0}</h1>\n",
+        escape(title)
+    )
+}
+
+/// Escapes text for HTML element content and attribute values.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_valid_code_has_an_explanation() {
+        for code in 100..=599 {
+            let explanation = explain(code);
+            assert!(!explanation.summary.is_empty(), "{code}");
+            assert_eq!(explanation.reference, format!("/{code}"));
+            for format in [Format::Json, Format::Html, Format::Text] {
+                let sent = Sent { final_status: code, ..Sent::default() };
+                let response = explanation_response(code, &explanation.reason, &explanation, &sent, format);
+                let body = std::str::from_utf8(&response.body).unwrap();
+                assert!(body.contains(&code.to_string()), "{code} {format:?}");
+                assert!(body.contains(&format!("/{code}")), "{code} {format:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn html_is_escaped() {
+        assert_eq!(escape("<a href=\"x\">&'"), "&lt;a href=&quot;x&quot;&gt;&amp;&#39;");
+        let response = bad_request("<script>", Format::Html);
+        assert!(!std::str::from_utf8(&response.body).unwrap().contains("<script>"));
+    }
+}

@@ -1,0 +1,42 @@
+//! Server settings: limits and timeouts, with defaults that suit a public test server.
+
+use std::time::Duration;
+
+use httpstatus_wire::Limits;
+
+/// Everything the server can be tuned with. Build it with `Config::default()` and change what you need.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Size limits for request heads and bodies (414, 431, 413 past them).
+    pub limits: Limits,
+    /// Time allowed for a whole request head once its first byte arrived (and on a new connection, for the
+    /// first byte too); past it a started head gets a 408 and the connection closes.
+    pub header_read_timeout: Duration,
+    /// Time a kept-alive connection may wait for its next request before we close it silently.
+    pub idle_timeout: Duration,
+    /// Longest pause allowed while reading a request body; past it the request gets a 408.
+    pub body_read_timeout: Duration,
+    /// Longest time one write may wait for a client that does not read; past it the connection closes.
+    pub write_timeout: Duration,
+    /// Connections served at once; further clients wait in the listen backlog.
+    pub max_connections: usize,
+    /// After shutdown starts, how long in-flight requests may take before their connections are dropped.
+    pub shutdown_grace: Duration,
+    /// Whether to write one access log line per response on stderr.
+    pub access_log: bool,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            limits: Limits::default(),
+            header_read_timeout: Duration::from_secs(10),
+            idle_timeout: Duration::from_secs(30),
+            body_read_timeout: Duration::from_secs(30),
+            write_timeout: Duration::from_secs(30),
+            max_connections: 1024,
+            shutdown_grace: Duration::from_secs(10),
+            access_log: false,
+        }
+    }
+}

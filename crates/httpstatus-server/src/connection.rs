@@ -1,0 +1,178 @@
+//! The one module that owns the socket: buffered reads of request heads and bodies with their timeouts, writes
+//! with a timeout, watching for the client going away, and the raw byte stream after a protocol switch.
+
+use std::io;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use bytes::{Buf, BytesMut};
+use httpstatus_wire::{Limits, RequestHead, WireError, parse_request_head};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, ReadBuf};
+use tokio::net::TcpStream;
+use tokio::time::{Instant, timeout, timeout_at};
+
+/// Why no request head could be read.
+#[derive(Debug)]
+pub(crate) enum HeadError {
+    /// The client closed the connection, or sent nothing before the idle timeout: close quietly.
+    Closed,
+    /// Part of a head arrived but not all of it in time: answer 408.
+    TimedOut,
+    /// The head is malformed or over a limit: answer with the error's status.
+    Wire(WireError),
+    /// The socket failed; there is no one to answer.
+    Io,
+}
+
+/// A client connection: the socket and what was read from it but not yet used.
+pub struct Connection {
+    /// The socket; nothing else in the server touches it.
+    stream: TcpStream,
+    /// Bytes received and not yet consumed: pipelined requests and body bytes wait here.
+    pub(crate) read_buf: BytesMut,
+    /// How long one write may block.
+    write_timeout: Duration,
+}
+
+impl Connection {
+    pub(crate) fn new(stream: TcpStream, write_timeout: Duration) -> Self {
+        // Responses are written whole; Nagle would only delay interim heads and small replies.
+        let _ = stream.set_nodelay(true);
+        Connection { stream, read_buf: BytesMut::with_capacity(8 * 1024), write_timeout }
+    }
+
+    /// Reads the next request head. `first_byte_wait` bounds the wait for its first byte (no answer when it
+    /// expires); once a byte is here the whole head must arrive within `head_timeout`.
+    pub(crate) async fn read_head(
+        &mut self,
+        limits: &Limits,
+        first_byte_wait: Duration,
+        head_timeout: Duration,
+    ) -> Result<RequestHead, HeadError> {
+        let mut deadline = if self.read_buf.is_empty() { None } else { Some(Instant::now() + head_timeout) };
+        loop {
+            match parse_request_head(&self.read_buf, limits) {
+                Ok(Some((head, used))) => {
+                    self.read_buf.advance(used);
+                    return Ok(head);
+                }
+                Ok(None) => {}
+                Err(error) => return Err(HeadError::Wire(error)),
+            }
+            let read = match deadline {
+                Some(at) => timeout_at(at, self.stream.read_buf(&mut self.read_buf)).await,
+                None => timeout(first_byte_wait, self.stream.read_buf(&mut self.read_buf)).await,
+            };
+            match read {
+                Ok(Ok(0)) if self.read_buf.iter().all(|&b| b == b'\r' || b == b'\n') => return Err(HeadError::Closed),
+                // A client that half-closes after a partial head will never finish it.
+                Ok(Ok(0)) => return Err(HeadError::Wire(WireError::InvalidRequestLine("the connection closed mid-head"))),
+                Ok(Ok(_)) => {
+                    if deadline.is_none() {
+                        deadline = Some(Instant::now() + head_timeout);
+                    }
+                }
+                Ok(Err(_)) => return Err(HeadError::Io),
+                Err(_) if deadline.is_some() => return Err(HeadError::TimedOut),
+                Err(_) => return Err(HeadError::Closed),
+            }
+        }
+    }
+
+    /// Reads more bytes into the buffer; `Ok(0)` means the client closed its side.
+    pub(crate) async fn read_more(&mut self, wait: Duration) -> Result<usize, ReadMoreError> {
+        match timeout(wait, self.stream.read_buf(&mut self.read_buf)).await {
+            Ok(Ok(n)) => Ok(n),
+            Ok(Err(error)) => Err(ReadMoreError::Io(error)),
+            Err(_) => Err(ReadMoreError::TimedOut),
+        }
+    }
+
+    /// Writes all of `bytes`, failing if the client does not take them within the write timeout.
+    pub(crate) async fn write_all(&mut self, bytes: &[u8]) -> io::Result<()> {
+        match timeout(self.write_timeout, self.stream.write_all(bytes)).await {
+            Ok(result) => result,
+            Err(_) => Err(io::Error::new(io::ErrorKind::TimedOut, "the client did not read the response in time")),
+        }
+    }
+
+    /// Resolves when the client closes the connection or it fails. Bytes that arrive meanwhile (a pipelined
+    /// request, say) are kept; past `keep` buffered bytes we stop reading and wait forever.
+    pub(crate) async fn closed(&mut self, keep: usize) {
+        loop {
+            if self.read_buf.len() >= keep {
+                std::future::pending::<()>().await;
+            }
+            match self.stream.read_buf(&mut self.read_buf).await {
+                Ok(0) | Err(_) => return,
+                Ok(_) => {}
+            }
+        }
+    }
+
+    /// Sends a TCP FIN after the last response so the client sees a clean end.
+    pub(crate) async fn shutdown(&mut self) {
+        let _ = timeout(self.write_timeout, self.stream.shutdown()).await;
+    }
+
+    /// After an error response: keeps reading (and dropping) what the client still sends, for a short while,
+    /// so that closing does not reset the connection before the client has read our answer.
+    pub(crate) async fn linger(&mut self) {
+        let mut budget: usize = 1024 * 1024;
+        let _ = timeout(Duration::from_secs(1), async {
+            loop {
+                self.read_buf.clear();
+                match self.stream.read_buf(&mut self.read_buf).await {
+                    Ok(n) if n > 0 && n < budget => budget -= n,
+                    _ => return,
+                }
+            }
+        })
+        .await;
+    }
+
+    /// The raw byte stream for a protocol that took over after `101 Switching Protocols`.
+    pub(crate) fn upgraded(&mut self) -> Upgraded<'_> {
+        Upgraded { connection: self }
+    }
+}
+
+#[derive(Debug)]
+pub(crate) enum ReadMoreError {
+    TimedOut,
+    Io(io::Error),
+}
+
+/// The connection after a protocol switch: reads first return the bytes already buffered (the client may send
+/// its first frames right behind the upgrade request), then come from the socket.
+pub struct Upgraded<'c> {
+    connection: &'c mut Connection,
+}
+
+impl AsyncRead for Upgraded<'_> {
+    fn poll_read(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
+        let connection = &mut *self.connection;
+        if !connection.read_buf.is_empty() {
+            let n = connection.read_buf.len().min(buf.remaining());
+            buf.put_slice(&connection.read_buf[..n]);
+            connection.read_buf.advance(n);
+            return Poll::Ready(Ok(()));
+        }
+        Pin::new(&mut connection.stream).poll_read(cx, buf)
+    }
+}
+
+impl AsyncWrite for Upgraded<'_> {
+    fn poll_write(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.connection.stream).poll_write(cx, buf)
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.connection.stream).poll_flush(cx)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.connection.stream).poll_shutdown(cx)
+    }
+}
