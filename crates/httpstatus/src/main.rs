@@ -7,6 +7,7 @@ mod export;
 mod list;
 mod render;
 mod search;
+mod serve;
 mod show;
 
 use std::io::{self, Write};
@@ -49,6 +50,8 @@ enum Command {
     List(list::Args),
     /// Write the whole web site as static files into a directory
     Export(export::Args),
+    /// Run the live server: every status code on demand, with real interim responses
+    Serve(serve::Args),
     /// Print a shell completion script: `httpstatus completions bash > /etc/bash_completion.d/httpstatus`
     Completions {
         #[arg(value_enum)]
@@ -122,6 +125,7 @@ fn main() -> ExitCode {
         Command::Search(args) => search::run(&context, &args, &mut out),
         Command::List(args) => list::run(&context, &args, &mut out),
         Command::Export(args) => export::run(&context, &args, &mut out),
+        Command::Serve(args) => serve::run(&context, &args, &mut out),
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "httpstatus", &mut out);
             Ok(Outcome::Found)

@@ -1,0 +1,112 @@
+//! `httpstatus serve`: run the live server (every status code on demand, real interim responses) until SIGINT
+//! or SIGTERM, then shut down gracefully.
+
+use std::io::{self, Write};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use httpstatus_server::{Config, Everything};
+
+use crate::{Context, Outcome};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Address to listen on; port 0 picks a free port (the first line printed says which)
+    #[arg(long, default_value = "127.0.0.1:8080", value_name = "HOST:PORT")]
+    addr: SocketAddr,
+
+    /// Largest request body in bytes (413 past it)
+    #[arg(long, default_value_t = 1024 * 1024, value_name = "BYTES")]
+    max_body: u64,
+
+    /// Connections served at once; further clients wait
+    #[arg(long, default_value_t = 1024, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    max_connections: u64,
+
+    /// Seconds allowed for a request head (408 past it)
+    #[arg(long, default_value_t = 10.0, value_name = "SECONDS", value_parser = positive_seconds)]
+    header_timeout: f64,
+
+    /// Seconds a kept-alive connection may stay idle
+    #[arg(long, default_value_t = 30.0, value_name = "SECONDS", value_parser = positive_seconds)]
+    idle_timeout: f64,
+
+    /// Seconds in-flight requests get to finish after SIGINT or SIGTERM
+    #[arg(long, default_value_t = 10.0, value_name = "SECONDS", value_parser = positive_seconds)]
+    shutdown_grace: f64,
+
+    /// The address the site is published at, for canonical links, the sitemap and curl examples
+    /// (default: the address it listens on)
+    #[arg(long, value_name = "URL")]
+    public_url: Option<String>,
+
+    /// No access log
+    #[arg(long, conflicts_with = "log")]
+    quiet: bool,
+
+    /// An access log line per response on stderr (the default)
+    #[arg(long)]
+    log: bool,
+}
+
+fn positive_seconds(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(s) if s.is_finite() && s > 0.0 && s <= 86_400.0 => Ok(s),
+        _ => Err(format!(
+            "{text:?} is not a number of seconds between 0 and 86400"
+        )),
+    }
+}
+
+pub fn run(_context: &Context, args: &Args, out: &mut dyn Write) -> io::Result<Outcome> {
+    let mut config = Config {
+        max_connections: args.max_connections as usize,
+        header_read_timeout: Duration::from_secs_f64(args.header_timeout),
+        idle_timeout: Duration::from_secs_f64(args.idle_timeout),
+        shutdown_grace: Duration::from_secs_f64(args.shutdown_grace),
+        access_log: !args.quiet,
+        ..Config::default()
+    };
+    config.limits.max_body = args.max_body;
+
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind(args.addr)
+            .await
+            .map_err(|e| {
+                io::Error::new(e.kind(), format!("cannot listen on {}: {e}", args.addr))
+            })?;
+        let local = format!("http://{}", listener.local_addr()?);
+        writeln!(out, "listening on {local}")?;
+        out.flush()?;
+        let site = Everything::new(args.public_url.as_deref().unwrap_or(&local));
+        httpstatus_server::run_with(listener, config, Arc::new(site), shutdown_signal()).await
+    })?;
+    Ok(Outcome::Found)
+}
+
+/// Resolves on SIGINT (Ctrl-C) or SIGTERM.
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut terminate = match signal(SignalKind::terminate()) {
+            Ok(s) => s,
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+                return;
+            }
+        };
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = terminate.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
