@@ -258,7 +258,7 @@ fn search_in(index: &Index, query: &str, limit: usize) -> Vec<Hit> {
             if matched[i] == 0 {
                 continue;
             }
-            if names.iter().any(|name| *name == phrase) {
+            if names.contains(&phrase) {
                 scores[i] += 40.0;
             } else if count >= 2 && names.iter().any(|name| name.contains(&phrase)) {
                 scores[i] += 15.0;

@@ -46,9 +46,11 @@ pub const SECTION_TITLES: [&str; 7] = [
     "Related codes",
 ];
 
-/// Codes that are heuristically cacheable by default (RFC 9110 section 15.1).
-pub const HEURISTICALLY_CACHEABLE: [u16; 12] =
-    [200, 203, 204, 206, 300, 301, 308, 404, 405, 410, 414, 501];
+/// Codes that are heuristically cacheable by default: the list of RFC 9110 section 15.1, plus 451, which
+/// RFC 7725 section 3 declares cacheable by default.
+pub const HEURISTICALLY_CACHEABLE: [u16; 13] = [
+    200, 203, 204, 206, 300, 301, 308, 404, 405, 410, 414, 451, 501,
+];
 
 /// Splits `+++\nTOML\n+++\nbody` into its two parts.
 pub fn split_front_matter<'a>(

@@ -85,9 +85,12 @@ pub fn fences(section: &str) -> Vec<Fence<'_>> {
     out
 }
 
+/// The attributes of an info string, in order: `(name, value)`.
+pub type Attributes = Vec<(String, String)>;
+
 /// Parses an info string `lang key="value" key="value"` into the language and its attributes.
 /// Inside a value, `\"` is a quote and `\\` a backslash; other escapes are kept as written.
-pub fn parse_info(info: &str) -> Result<(&str, Vec<(String, String)>), String> {
+pub fn parse_info(info: &str) -> Result<(&str, Attributes), String> {
     let info = info.trim();
     let (language, mut rest) = match info.find(char::is_whitespace) {
         Some(at) => (&info[..at], info[at..].trim_start()),

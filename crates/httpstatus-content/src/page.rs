@@ -333,7 +333,7 @@ fn check_flags(front: &FrontMatter) -> Result<(), String> {
     }
     if front.status != "unofficial" && front.cacheable != HEURISTICALLY_CACHEABLE.contains(&code) {
         return Err(format!(
-            "`cacheable` must be {} for {code} (RFC 9110 section 15.1 lists {HEURISTICALLY_CACHEABLE:?})",
+            "`cacheable` must be {} for {code} (RFC 9110 section 15.1 and RFC 7725 section 3 make {HEURISTICALLY_CACHEABLE:?} cacheable by default)",
             !front.cacheable
         ));
     }

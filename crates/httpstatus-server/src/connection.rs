@@ -39,7 +39,11 @@ impl Connection {
     pub(crate) fn new(stream: TcpStream, write_timeout: Duration) -> Self {
         // Responses are written whole; Nagle would only delay interim heads and small replies.
         let _ = stream.set_nodelay(true);
-        Connection { stream, read_buf: BytesMut::with_capacity(8 * 1024), write_timeout }
+        Connection {
+            stream,
+            read_buf: BytesMut::with_capacity(8 * 1024),
+            write_timeout,
+        }
     }
 
     /// Reads the next request head. `first_byte_wait` bounds the wait for its first byte (no answer when it
@@ -50,7 +54,11 @@ impl Connection {
         first_byte_wait: Duration,
         head_timeout: Duration,
     ) -> Result<RequestHead, HeadError> {
-        let mut deadline = if self.read_buf.is_empty() { None } else { Some(Instant::now() + head_timeout) };
+        let mut deadline = if self.read_buf.is_empty() {
+            None
+        } else {
+            Some(Instant::now() + head_timeout)
+        };
         loop {
             match parse_request_head(&self.read_buf, limits) {
                 Ok(Some((head, used))) => {
@@ -65,9 +73,15 @@ impl Connection {
                 None => timeout(first_byte_wait, self.stream.read_buf(&mut self.read_buf)).await,
             };
             match read {
-                Ok(Ok(0)) if self.read_buf.iter().all(|&b| b == b'\r' || b == b'\n') => return Err(HeadError::Closed),
+                Ok(Ok(0)) if self.read_buf.iter().all(|&b| b == b'\r' || b == b'\n') => {
+                    return Err(HeadError::Closed);
+                }
                 // A client that half-closes after a partial head will never finish it.
-                Ok(Ok(0)) => return Err(HeadError::Wire(WireError::InvalidRequestLine("the connection closed mid-head"))),
+                Ok(Ok(0)) => {
+                    return Err(HeadError::Wire(WireError::InvalidRequestLine(
+                        "the connection closed mid-head",
+                    )));
+                }
                 Ok(Ok(_)) => {
                     if deadline.is_none() {
                         deadline = Some(Instant::now() + head_timeout);
@@ -93,7 +107,10 @@ impl Connection {
     pub(crate) async fn write_all(&mut self, bytes: &[u8]) -> io::Result<()> {
         match timeout(self.write_timeout, self.stream.write_all(bytes)).await {
             Ok(result) => result,
-            Err(_) => Err(io::Error::new(io::ErrorKind::TimedOut, "the client did not read the response in time")),
+            Err(_) => Err(io::Error::new(
+                io::ErrorKind::TimedOut,
+                "the client did not read the response in time",
+            )),
         }
     }
 
@@ -151,7 +168,11 @@ pub struct Upgraded<'c> {
 }
 
 impl AsyncRead for Upgraded<'_> {
-    fn poll_read(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
         let connection = &mut *self.connection;
         if !connection.read_buf.is_empty() {
             let n = connection.read_buf.len().min(buf.remaining());
@@ -164,7 +185,11 @@ impl AsyncRead for Upgraded<'_> {
 }
 
 impl AsyncWrite for Upgraded<'_> {
-    fn poll_write(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
         Pin::new(&mut self.connection.stream).poll_write(cx, buf)
     }
 

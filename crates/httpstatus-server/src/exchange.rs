@@ -7,8 +7,8 @@ use std::time::Instant;
 
 use bytes::{Bytes, BytesMut};
 use httpstatus_wire::{
-    BodyDecoder, BodyEvent, Headers, RequestHead, Version, WireError, encode_chunk, encode_field, encode_last_chunk,
-    encode_status_line,
+    BodyDecoder, BodyEvent, Headers, RequestHead, Version, WireError, encode_chunk, encode_field,
+    encode_last_chunk, encode_status_line,
 };
 use tokio::sync::watch;
 
@@ -122,12 +122,21 @@ impl<'c> Exchange<'c> {
 
     /// Sends an interim (1xx) response before the final one. Returns false, sending nothing, when the client
     /// speaks HTTP/1.0. `101` is not interim: use [`Exchange::upgrade`].
-    pub async fn send_interim(&mut self, status: u16, reason: &str, headers: &Headers) -> Result<bool, ExchangeError> {
+    pub async fn send_interim(
+        &mut self,
+        status: u16,
+        reason: &str,
+        headers: &Headers,
+    ) -> Result<bool, ExchangeError> {
         if !(100..200).contains(&status) || status == 101 {
-            return Err(ExchangeError::Misuse("interim responses are 1xx other than 101"));
+            return Err(ExchangeError::Misuse(
+                "interim responses are 1xx other than 101",
+            ));
         }
         if self.sent != Sent::NoFinal {
-            return Err(ExchangeError::Misuse("an interim response after the final one"));
+            return Err(ExchangeError::Misuse(
+                "an interim response after the final one",
+            ));
         }
         if self.request.version == Version::Http10 {
             return Ok(false);
@@ -151,7 +160,9 @@ impl<'c> Exchange<'c> {
             return Ok(None);
         }
         if self.request.expect_continue && !self.continue_sent && self.sent == Sent::NoFinal {
-            self.conn.write_all(b"HTTP/1.1 100 Continue\r\n\r\n").await?;
+            self.conn
+                .write_all(b"HTTP/1.1 100 Continue\r\n\r\n")
+                .await?;
             self.continue_sent = true;
             self.interim.push(100);
         }
@@ -159,12 +170,14 @@ impl<'c> Exchange<'c> {
             match self.body.decode(&mut self.conn.read_buf)? {
                 BodyEvent::Data(data) => return Ok(Some(data)),
                 BodyEvent::End(_trailers) => return Ok(None),
-                BodyEvent::Incomplete => match self.conn.read_more(self.config.body_read_timeout).await {
-                    Ok(0) => return Err(WireError::IncompleteBody.into()),
-                    Ok(_) => {}
-                    Err(ReadMoreError::TimedOut) => return Err(ExchangeError::BodyTimeout),
-                    Err(ReadMoreError::Io(error)) => return Err(error.into()),
-                },
+                BodyEvent::Incomplete => {
+                    match self.conn.read_more(self.config.body_read_timeout).await {
+                        Ok(0) => return Err(WireError::IncompleteBody.into()),
+                        Ok(_) => {}
+                        Err(ReadMoreError::TimedOut) => return Err(ExchangeError::BodyTimeout),
+                        Err(ReadMoreError::Io(error)) => return Err(error.into()),
+                    }
+                }
             }
         }
     }
@@ -194,12 +207,19 @@ impl<'c> Exchange<'c> {
         if self.sent != Sent::NoFinal {
             return Err(ExchangeError::Misuse("a second final response"));
         }
-        if response.status == 101 || response.status < 100 || response.status > 999 {
-            return Err(ExchangeError::Misuse("a final response needs a status of 200-599 (or 1xx via send_interim)"));
+        if !(200..=599).contains(&response.status) {
+            return Err(ExchangeError::Misuse(
+                "a final response needs a status of 200-599 (1xx go through send_interim, 101 through upgrade)",
+            ));
         }
         let no_body = self.request.is_head() || status_has_no_body(response.status);
-        let length = (!matches!(response.status, 100..=199 | 204 | 304)).then_some(response.body.len() as u64);
-        self.write_final_head(response.status, &response.reason, &response.headers, Framing::Length(length))?;
+        let length = (!matches!(response.status, 204 | 304)).then_some(response.body.len() as u64);
+        self.write_final_head(
+            response.status,
+            &response.reason,
+            &response.headers,
+            Framing::Length(length),
+        )?;
         if !no_body {
             self.scratch.extend_from_slice(&response.body);
             self.body_bytes = response.body.len() as u64;
@@ -210,12 +230,19 @@ impl<'c> Exchange<'c> {
 
     /// Sends the final head of a body that follows in pieces ([`Exchange::send_chunk`], then
     /// [`Exchange::finish`]): chunked for HTTP/1.1, ended by closing the connection for HTTP/1.0.
-    pub async fn start_stream(&mut self, status: u16, reason: &str, headers: &Headers) -> Result<(), ExchangeError> {
+    pub async fn start_stream(
+        &mut self,
+        status: u16,
+        reason: &str,
+        headers: &Headers,
+    ) -> Result<(), ExchangeError> {
         if self.sent != Sent::NoFinal {
             return Err(ExchangeError::Misuse("a second final response"));
         }
         if !(200..=599).contains(&status) {
-            return Err(ExchangeError::Misuse("a streamed response needs a status of 200-599"));
+            return Err(ExchangeError::Misuse(
+                "a streamed response needs a status of 200-599",
+            ));
         }
         let chunked = self.request.version == Version::Http11;
         if !chunked {
@@ -244,7 +271,9 @@ impl<'c> Exchange<'c> {
                 self.flush_scratch().await
             }
             Sent::Done if self.status.is_some() => Ok(()),
-            _ => Err(ExchangeError::Misuse("a body chunk without a streamed response")),
+            _ => Err(ExchangeError::Misuse(
+                "a body chunk without a streamed response",
+            )),
         }
     }
 
@@ -272,10 +301,14 @@ impl<'c> Exchange<'c> {
             return Err(ExchangeError::Misuse("an upgrade after the final response"));
         }
         if !self.request.wants_upgrade() {
-            return Err(ExchangeError::Misuse("an upgrade the client did not ask for"));
+            return Err(ExchangeError::Misuse(
+                "an upgrade the client did not ask for",
+            ));
         }
         if !self.body.is_done() {
-            return Err(ExchangeError::Misuse("an upgrade before the request body was read"));
+            return Err(ExchangeError::Misuse(
+                "an upgrade before the request body was read",
+            ));
         }
         self.scratch.clear();
         encode_status_line(101, "Switching Protocols", &mut self.scratch);
@@ -292,13 +325,21 @@ impl<'c> Exchange<'c> {
 
     /// Writes the final head into `scratch`: status line, Date, the handler's fields (less those the server
     /// owns), framing, and Connection.
-    fn write_final_head(&mut self, status: u16, reason: &str, headers: &Headers, framing: Framing) -> Result<(), ExchangeError> {
+    fn write_final_head(
+        &mut self,
+        status: u16,
+        reason: &str,
+        headers: &Headers,
+        framing: Framing,
+    ) -> Result<(), ExchangeError> {
         let stopping = *self.stopping.borrow();
         // A client that asked for 100-continue and never got it may not send its body: we cannot find the
         // next request after it, so we close.
-        let body_blocks_reuse = self.request.expect_continue && !self.continue_sent && !self.body.is_done();
+        let body_blocks_reuse =
+            self.request.expect_continue && !self.continue_sent && !self.body.is_done();
         let stream_to_close = matches!(framing, Framing::Stream { chunked: false });
-        self.keep_alive = self.request.keep_alive && !stopping && !body_blocks_reuse && !stream_to_close;
+        self.keep_alive =
+            self.request.keep_alive && !stopping && !body_blocks_reuse && !stream_to_close;
 
         self.scratch.clear();
         encode_status_line(status, reason, &mut self.scratch);
@@ -316,7 +357,11 @@ impl<'c> Exchange<'c> {
         }
         match framing {
             Framing::Length(Some(length)) => {
-                encode_field("Content-Length", length.to_string().as_bytes(), &mut self.scratch);
+                encode_field(
+                    "Content-Length",
+                    length.to_string().as_bytes(),
+                    &mut self.scratch,
+                );
             }
             Framing::Stream { chunked: true } if !status_has_no_body(status) => {
                 encode_field("Transfer-Encoding", b"chunked", &mut self.scratch);
@@ -361,10 +406,12 @@ impl<'c> Exchange<'c> {
             match self.body.decode(&mut self.conn.read_buf) {
                 Ok(BodyEvent::Data(_)) => {}
                 Ok(BodyEvent::End(_)) => return true,
-                Ok(BodyEvent::Incomplete) => match self.conn.read_more(self.config.body_read_timeout).await {
-                    Ok(n) if n > 0 => {}
-                    _ => return false,
-                },
+                Ok(BodyEvent::Incomplete) => {
+                    match self.conn.read_more(self.config.body_read_timeout).await {
+                        Ok(n) if n > 0 => {}
+                        _ => return false,
+                    }
+                }
                 Err(_) => return false,
             }
         }
@@ -376,7 +423,11 @@ impl<'c> Exchange<'c> {
             return;
         }
         self.request.keep_alive = false;
-        let response = Response::text(status, reason.to_owned(), format!("{status} {reason}: {message}\n"));
+        let response = Response::text(
+            status,
+            reason.to_owned(),
+            format!("{status} {reason}: {message}\n"),
+        );
         let _ = self.respond(response).await;
     }
 }
@@ -397,5 +448,7 @@ pub(crate) fn status_has_no_body(status: u16) -> bool {
 
 /// Fields the server writes itself; a handler's copies are dropped.
 fn is_server_owned(name: &str) -> bool {
-    ["date", "content-length", "transfer-encoding", "keep-alive"].iter().any(|owned| name.eq_ignore_ascii_case(owned))
+    ["date", "content-length", "transfer-encoding", "keep-alive"]
+        .iter()
+        .any(|owned| name.eq_ignore_ascii_case(owned))
 }

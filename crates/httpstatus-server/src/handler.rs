@@ -14,7 +14,10 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 /// Answers requests. A handler gets the [`Exchange`] of one request and may read its body, send interim
 /// responses, then send one final response (whole, streamed, or `101` and a new protocol).
 pub trait Handler: Send + Sync + 'static {
-    fn handle<'a, 'c>(&'a self, exchange: &'a mut Exchange<'c>) -> BoxFuture<'a, Result<(), ExchangeError>>;
+    fn handle<'a, 'c>(
+        &'a self,
+        exchange: &'a mut Exchange<'c>,
+    ) -> BoxFuture<'a, Result<(), ExchangeError>>;
 }
 
 /// Polls a future, catching a panic inside it as `Err(payload)`.

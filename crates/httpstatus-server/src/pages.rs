@@ -22,7 +22,10 @@ impl Pages {
 }
 
 impl Handler for Pages {
-    fn handle<'a, 'c>(&'a self, ex: &'a mut Exchange<'c>) -> BoxFuture<'a, Result<(), ExchangeError>> {
+    fn handle<'a, 'c>(
+        &'a self,
+        ex: &'a mut Exchange<'c>,
+    ) -> BoxFuture<'a, Result<(), ExchangeError>> {
         Box::pin(serve_page(&self.site, ex))
     }
 }
@@ -37,13 +40,29 @@ async fn serve_page(site: &Site, ex: &mut Exchange<'_>) -> Result<(), ExchangeEr
         if_none_match: head.headers.get_str("if-none-match"),
     };
     let reply = site.handle(&request);
-    let reason = httpstatus_catalog::get(reply.status).map_or("", |e| e.name);
-    let mut response = Response::new(reply.status, reason);
+    let mut response = Response::new(reply.status, reason(reply.status));
     for (name, value) in &reply.headers {
         response.headers.append(name, value.as_bytes())?;
     }
     response.body = reply.body;
     ex.respond(response).await
+}
+
+/// The reason phrase of a status the site sends: fixed for its own statuses, so that the status line never
+/// depends on which catalog entries exist.
+fn reason(status: u16) -> &'static str {
+    match status {
+        200 => "OK",
+        204 => "No Content",
+        304 => "Not Modified",
+        308 => "Permanent Redirect",
+        400 => "Bad Request",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        _ => httpstatus_catalog::get(status)
+            .and_then(|e| e.iana_name)
+            .unwrap_or(""),
+    }
 }
 
 /// Everything `httpstatus serve` offers: the live endpoints under `/status` and `/long`, the site elsewhere.
@@ -55,17 +74,30 @@ pub struct Everything {
 impl Everything {
     /// `public_url` is the address the site is reached at, used in canonical links and curl examples.
     pub fn new(public_url: &str) -> Self {
-        Everything { live: Live::new(), pages: Pages::new(Arc::new(Site::new(public_url))) }
+        Everything {
+            live: Live::new(),
+            pages: Pages::new(Arc::new(Site::new(public_url))),
+        }
     }
 
     /// Whether a path belongs to the live endpoints.
     pub fn is_live(path: &str) -> bool {
-        path == "/status" || path.starts_with("/status/") || path == "/long" || path.starts_with("/long/")
+        path == "/status"
+            || path.starts_with("/status/")
+            || path == "/long"
+            || path.starts_with("/long/")
     }
 }
 
 impl Handler for Everything {
-    fn handle<'a, 'c>(&'a self, ex: &'a mut Exchange<'c>) -> BoxFuture<'a, Result<(), ExchangeError>> {
-        if Everything::is_live(ex.request().path()) { self.live.handle(ex) } else { self.pages.handle(ex) }
+    fn handle<'a, 'c>(
+        &'a self,
+        ex: &'a mut Exchange<'c>,
+    ) -> BoxFuture<'a, Result<(), ExchangeError>> {
+        if Everything::is_live(ex.request().path()) {
+            self.live.handle(ex)
+        } else {
+            self.pages.handle(ex)
+        }
     }
 }

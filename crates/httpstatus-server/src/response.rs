@@ -19,17 +19,28 @@ pub struct Response {
 
 impl Response {
     pub fn new(status: u16, reason: impl Into<Cow<'static, str>>) -> Self {
-        Response { status, reason: reason.into(), headers: Headers::new(), body: Bytes::new() }
+        Response {
+            status,
+            reason: reason.into(),
+            headers: Headers::new(),
+            body: Bytes::new(),
+        }
     }
 
     /// A plain-text response whose body is `text`.
-    pub fn text(status: u16, reason: impl Into<Cow<'static, str>>, text: impl Into<String>) -> Self {
+    pub fn text(
+        status: u16,
+        reason: impl Into<Cow<'static, str>>,
+        text: impl Into<String>,
+    ) -> Self {
         Response::new(status, reason).with_body("text/plain; charset=utf-8", text.into())
     }
 
     /// Sets `Content-Type` and the body.
     pub fn with_body(mut self, content_type: &str, body: impl Into<Bytes>) -> Self {
-        self.headers.insert("Content-Type", content_type).expect("content types are valid field values");
+        self.headers
+            .insert("Content-Type", content_type)
+            .expect("content types are valid field values");
         self.body = body.into();
         self
     }

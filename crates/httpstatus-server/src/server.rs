@@ -77,7 +77,12 @@ pub async fn run_with(
 }
 
 /// Serves requests on one connection, in order, until it closes.
-async fn serve_connection(stream: TcpStream, config: &Config, handler: &dyn Handler, mut stop: watch::Receiver<bool>) {
+async fn serve_connection(
+    stream: TcpStream,
+    config: &Config,
+    handler: &dyn Handler,
+    mut stop: watch::Receiver<bool>,
+) {
     let mut conn = Connection::new(stream, config.write_timeout);
     let mut first = true;
     let mut linger = false;
@@ -86,7 +91,11 @@ async fn serve_connection(stream: TcpStream, config: &Config, handler: &dyn Hand
         if idle && *stop.borrow() {
             break;
         }
-        let first_byte_wait = if first { config.header_read_timeout } else { config.idle_timeout };
+        let first_byte_wait = if first {
+            config.header_read_timeout
+        } else {
+            config.idle_timeout
+        };
         let head = tokio::select! {
             head = conn.read_head(&config.limits, first_byte_wait, config.header_read_timeout) => head,
             _ = stop.wait_for(|stopping| *stopping), if idle => break,
@@ -135,7 +144,12 @@ async fn exchange(
     let reusable = match outcome {
         Ok(Ok(())) => match ex.sent {
             Sent::NoFinal => {
-                ex.send_error(500, "Internal Server Error", "the handler sent no final response").await;
+                ex.send_error(
+                    500,
+                    "Internal Server Error",
+                    "the handler sent no final response",
+                )
+                .await;
                 false
             }
             Sent::Streaming { .. } => ex.finish().await.is_ok() && ex.keep_alive,
@@ -144,31 +158,56 @@ async fn exchange(
         },
         Ok(Err(error)) => {
             match &error {
-                ExchangeError::Request(wire) => ex.send_error(wire.status(), wire.reason(), &wire.to_string()).await,
-                ExchangeError::BodyTimeout => ex.send_error(408, "Request Timeout", &error.to_string()).await,
-                ExchangeError::Misuse(_) => ex.send_error(500, "Internal Server Error", &error.to_string()).await,
+                ExchangeError::Request(wire) => {
+                    ex.send_error(wire.status(), wire.reason(), &wire.to_string())
+                        .await
+                }
+                ExchangeError::BodyTimeout => {
+                    ex.send_error(408, "Request Timeout", &error.to_string())
+                        .await
+                }
+                ExchangeError::Misuse(_) => {
+                    ex.send_error(500, "Internal Server Error", &error.to_string())
+                        .await
+                }
                 ExchangeError::Io(_) => {}
             }
             false
         }
         Err(payload) => {
             if config.access_log {
-                eprintln!("handler panicked on {method} {target}: {}", panic_message(payload.as_ref()));
+                eprintln!(
+                    "handler panicked on {method} {target}: {}",
+                    panic_message(payload.as_ref())
+                );
             }
-            let message = "the handler for this request failed; the server goes on serving other requests";
+            let message =
+                "the handler for this request failed; the server goes on serving other requests";
             ex.send_error(500, "Internal Server Error", message).await;
             false
         }
     };
     let reusable = reusable && ex.discard_body().await;
     if config.access_log {
-        access_log(&method, &target, ex.status, ex.body_bytes, ex.started.elapsed());
+        access_log(
+            &method,
+            &target,
+            ex.status,
+            ex.body_bytes,
+            ex.started.elapsed(),
+        );
     }
     reusable
 }
 
 /// Answers a request whose head could not be read, then the connection closes.
-async fn send_head_error(conn: &mut Connection, config: &Config, stop: &watch::Receiver<bool>, status: u16, message: &str) {
+async fn send_head_error(
+    conn: &mut Connection,
+    config: &Config,
+    stop: &watch::Receiver<bool>,
+    status: u16,
+    message: &str,
+) {
     let reason = reason_phrase(status);
     let mut head = RequestHead {
         method: "-".into(),

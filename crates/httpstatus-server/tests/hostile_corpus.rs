@@ -13,8 +13,15 @@ use httpstatus_server::{BoxFuture, Exchange, ExchangeError, Handler};
 struct LiveAndEcho;
 
 impl Handler for LiveAndEcho {
-    fn handle<'a, 'c>(&'a self, ex: &'a mut Exchange<'c>) -> BoxFuture<'a, Result<(), ExchangeError>> {
-        if ex.request().path() == "/echo" { TestHandler.handle(ex) } else { Live.handle(ex) }
+    fn handle<'a, 'c>(
+        &'a self,
+        ex: &'a mut Exchange<'c>,
+    ) -> BoxFuture<'a, Result<(), ExchangeError>> {
+        if ex.request().path() == "/echo" {
+            TestHandler.handle(ex)
+        } else {
+            Live.handle(ex)
+        }
     }
 }
 
@@ -93,14 +100,21 @@ const CORPUS: &[(&str, &[u8], u16)] = &[
 
 #[test]
 fn every_hostile_request_gets_its_status_and_the_server_keeps_serving() {
-    assert!(CORPUS.len() >= 50, "the corpus has {} requests", CORPUS.len());
+    assert!(
+        CORPUS.len() >= 50,
+        "the corpus has {} requests",
+        CORPUS.len()
+    );
     let server = server();
     let mut failures = Vec::new();
     for (name, request, expected) in CORPUS {
         let response = server.exchange(request);
         let status = status_of(&response);
         if status != *expected {
-            failures.push(format!("{name}: expected {expected}, got {status}: {}", normalise(&response)));
+            failures.push(format!(
+                "{name}: expected {expected}, got {status}: {}",
+                normalise(&response)
+            ));
         }
         let text = String::from_utf8_lossy(&response);
         if *expected >= 400 && status == *expected && !text.contains(&format!("{expected} ")) {
@@ -116,9 +130,15 @@ fn every_hostile_request_gets_its_status_and_the_server_keeps_serving() {
 #[test]
 fn limits_give_414_and_431() {
     let server = server();
-    let long_target = format!("GET /status/200?{} HTTP/1.1\r\nHost: a\r\n\r\n", "a".repeat(9000));
+    let long_target = format!(
+        "GET /status/200?{} HTTP/1.1\r\nHost: a\r\n\r\n",
+        "a".repeat(9000)
+    );
     assert_eq!(status_of(&server.exchange(long_target.as_bytes())), 414);
-    let big_head = format!("GET /status/200 HTTP/1.1\r\nHost: a\r\nX-Big: {}\r\n\r\n", "b".repeat(40_000));
+    let big_head = format!(
+        "GET /status/200 HTTP/1.1\r\nHost: a\r\nX-Big: {}\r\n\r\n",
+        "b".repeat(40_000)
+    );
     assert_eq!(status_of(&server.exchange(big_head.as_bytes())), 431);
     let many: String = (0..150).map(|i| format!("X-{i}: {i}\r\n")).collect();
     let many = format!("GET /status/200 HTTP/1.1\r\nHost: a\r\n{many}\r\n");

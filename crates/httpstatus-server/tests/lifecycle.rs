@@ -16,10 +16,15 @@ fn server() -> TestServer {
 fn a_stalled_head_gets_408_then_close() {
     let server = server();
     let mut stream = server.connect();
-    stream.write_all(b"GET /hello HTTP/1.1\r\nHost: t\r\n").unwrap();
+    stream
+        .write_all(b"GET /hello HTTP/1.1\r\nHost: t\r\n")
+        .unwrap();
     let started = Instant::now();
     let response = normalise(&read_to_close(&mut stream));
-    assert!(response.starts_with("HTTP/1.1 408 Request Timeout\r\n"), "{response}");
+    assert!(
+        response.starts_with("HTTP/1.1 408 Request Timeout\r\n"),
+        "{response}"
+    );
     assert!(response.contains("Connection: close\r\n"), "{response}");
     assert!(started.elapsed() < Duration::from_secs(3));
     assert!(server.still_serves());
@@ -42,7 +47,11 @@ fn a_slowloris_trickle_still_times_out() {
     }
     let mut rest = Vec::new();
     let _ = stream.read_to_end(&mut rest);
-    assert!(normalise(&rest).starts_with("HTTP/1.1 408 "), "{}", normalise(&rest));
+    assert!(
+        normalise(&rest).starts_with("HTTP/1.1 408 "),
+        "{}",
+        normalise(&rest)
+    );
     assert!(started.elapsed() < Duration::from_secs(3));
 }
 
@@ -53,11 +62,16 @@ fn an_idle_connection_is_closed_quietly() {
     let started = Instant::now();
     assert!(read_to_close(&mut stream).is_empty());
     let waited = started.elapsed();
-    assert!(waited >= Duration::from_millis(300) && waited < Duration::from_secs(3), "{waited:?}");
+    assert!(
+        waited >= Duration::from_millis(300) && waited < Duration::from_secs(3),
+        "{waited:?}"
+    );
 
     // After a response, the keep-alive idle timeout applies, again without a response.
     let mut stream = server.connect();
-    stream.write_all(b"GET /hello HTTP/1.1\r\nHost: t\r\n\r\n").unwrap();
+    stream
+        .write_all(b"GET /hello HTTP/1.1\r\nHost: t\r\n\r\n")
+        .unwrap();
     let all = read_to_close(&mut stream);
     assert_eq!(normalise(&all).matches("HTTP/1.1").count(), 1);
 }
@@ -66,20 +80,32 @@ fn an_idle_connection_is_closed_quietly() {
 fn a_stalled_body_gets_408() {
     let server = server();
     let mut stream = server.connect();
-    stream.write_all(b"POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 10\r\n\r\nabc").unwrap();
+    stream
+        .write_all(b"POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 10\r\n\r\nabc")
+        .unwrap();
     let response = normalise(&read_to_close(&mut stream));
-    assert!(response.starts_with("HTTP/1.1 408 Request Timeout\r\n"), "{response}");
+    assert!(
+        response.starts_with("HTTP/1.1 408 Request Timeout\r\n"),
+        "{response}"
+    );
 }
 
 #[test]
 fn a_panicking_handler_gets_500_and_others_are_served() {
     let server = server();
     let mut slow = server.connect();
-    slow.write_all(b"GET /slow HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n").unwrap();
+    slow.write_all(b"GET /slow HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
+        .unwrap();
     let response = normalise(&server.exchange(b"GET /panic HTTP/1.1\r\nHost: t\r\n\r\n"));
-    assert!(response.starts_with("HTTP/1.1 500 Internal Server Error\r\n"), "{response}");
+    assert!(
+        response.starts_with("HTTP/1.1 500 Internal Server Error\r\n"),
+        "{response}"
+    );
     assert!(response.contains("Connection: close\r\n"));
-    assert!(response.ends_with("the server goes on serving other requests\n"), "{response}");
+    assert!(
+        response.ends_with("the server goes on serving other requests\n"),
+        "{response}"
+    );
     // The request in flight on another connection completes, and new requests are served.
     assert!(normalise(&read_to_close(&mut slow)).ends_with("slow\n"));
     for _ in 0..3 {
@@ -92,7 +118,9 @@ fn graceful_shutdown_finishes_in_flight_requests_and_stops_accepting() {
     let mut server = server();
     let addr = server.addr;
     let mut in_flight = server.connect();
-    in_flight.write_all(b"GET /slow HTTP/1.1\r\nHost: t\r\n\r\n").unwrap();
+    in_flight
+        .write_all(b"GET /slow HTTP/1.1\r\nHost: t\r\n\r\n")
+        .unwrap();
     let mut idle = server.connect();
     std::thread::sleep(Duration::from_millis(50));
     let waited = server.stop();
@@ -102,7 +130,10 @@ fn graceful_shutdown_finishes_in_flight_requests_and_stops_accepting() {
     assert!(response.contains("Connection: close\r\n"), "{response}");
     assert!(read_to_close(&mut idle).is_empty());
     assert!(waited < Duration::from_secs(2), "{waited:?}");
-    assert!(std::net::TcpStream::connect(addr).is_err(), "still accepting after shutdown");
+    assert!(
+        std::net::TcpStream::connect(addr).is_err(),
+        "still accepting after shutdown"
+    );
 }
 
 #[test]
@@ -111,7 +142,8 @@ fn shutdown_gives_up_on_requests_past_the_grace_period() {
     config.shutdown_grace = Duration::from_millis(100);
     let mut server = TestServer::start(config);
     let mut long = server.connect();
-    long.write_all(b"GET /status/200?sleep=5000 HTTP/1.1\r\nHost: t\r\n\r\n").unwrap();
+    long.write_all(b"GET /status/200?sleep=5000 HTTP/1.1\r\nHost: t\r\n\r\n")
+        .unwrap();
     std::thread::sleep(Duration::from_millis(50));
     let waited = server.stop();
     assert!(waited < Duration::from_secs(2), "{waited:?}");
@@ -125,15 +157,26 @@ fn the_connection_limit_queues_extra_clients() {
     config.idle_timeout = Duration::from_secs(5);
     let server = TestServer::start_with(config, Arc::new(TestHandler));
     let mut first = server.connect();
-    first.write_all(b"GET /hello HTTP/1.1\r\nHost: t\r\n\r\n").unwrap();
+    first
+        .write_all(b"GET /hello HTTP/1.1\r\nHost: t\r\n\r\n")
+        .unwrap();
     let mut buf = [0u8; 1024];
     assert!(first.read(&mut buf).unwrap() > 0);
     // The second client waits in the backlog until the first connection ends.
     let mut second = server.connect();
-    second.write_all(b"GET /hello HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n").unwrap();
-    second.set_read_timeout(Some(Duration::from_millis(300))).unwrap();
-    assert!(second.read(&mut buf).is_err(), "served beyond the connection limit");
+    second
+        .write_all(b"GET /hello HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
+        .unwrap();
+    second
+        .set_read_timeout(Some(Duration::from_millis(300)))
+        .unwrap();
+    assert!(
+        second.read(&mut buf).is_err(),
+        "served beyond the connection limit"
+    );
     drop(first);
-    second.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    second
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
     assert_eq!(status_of(&read_to_close(&mut second)), 200);
 }

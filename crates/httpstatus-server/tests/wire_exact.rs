@@ -64,7 +64,12 @@ fn byte_exact_table() {
     ];
     for (request, expected) in cases {
         let response = server.exchange(request);
-        assert_eq!(normalise(&response), *expected, "request {:?}", String::from_utf8_lossy(request));
+        assert_eq!(
+            normalise(&response),
+            *expected,
+            "request {:?}",
+            String::from_utf8_lossy(request)
+        );
     }
 }
 
@@ -82,8 +87,16 @@ fn pipelined_requests_are_answered_in_order() {
         )
         .unwrap();
     let all = normalise(&read_to_close(&mut stream));
-    let bodies: Vec<&str> = all.split("HTTP/1.1 ").skip(1).map(|r| r.rsplit("\r\n\r\n").next().unwrap()).collect();
-    assert_eq!(bodies, ["slow\n", "one", "hello\n", "two", "hello\n"], "{all}");
+    let bodies: Vec<&str> = all
+        .split("HTTP/1.1 ")
+        .skip(1)
+        .map(|r| r.rsplit("\r\n\r\n").next().unwrap())
+        .collect();
+    assert_eq!(
+        bodies,
+        ["slow\n", "one", "hello\n", "two", "hello\n"],
+        "{all}"
+    );
     assert_eq!(all.matches("Connection: close").count(), 1, "{all}");
 }
 
@@ -92,15 +105,22 @@ fn keep_alive_serves_many_requests_on_one_connection() {
     let server = server();
     let mut stream = server.connect();
     for _ in 0..20 {
-        stream.write_all(b"GET /hello HTTP/1.1\r\nHost: t\r\n\r\n").unwrap();
+        stream
+            .write_all(b"GET /hello HTTP/1.1\r\nHost: t\r\n\r\n")
+            .unwrap();
         let response = read_responses(&mut stream, 1);
         assert!(response.ends_with(b"hello\n"));
         assert!(!String::from_utf8_lossy(&response).contains("Connection:"));
     }
     // HTTP/1.0 keep-alive is honoured and said so.
-    stream.write_all(b"GET /hello HTTP/1.0\r\nConnection: keep-alive\r\n\r\n").unwrap();
+    stream
+        .write_all(b"GET /hello HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
+        .unwrap();
     let response = String::from_utf8(read_responses(&mut stream, 1)).unwrap();
-    assert!(response.contains("Connection: keep-alive\r\n"), "{response}");
+    assert!(
+        response.contains("Connection: keep-alive\r\n"),
+        "{response}"
+    );
 }
 
 #[test]
@@ -126,20 +146,31 @@ fn expect_100_continue_is_sent_only_when_the_body_is_read() {
     assert_eq!(interim, "HTTP/1.1 100 Continue\r\n\r\n");
     stream.write_all(b"ok").unwrap();
     let rest = normalise(&read_to_close(&mut stream));
-    assert!(rest.starts_with("HTTP/1.1 200 OK\r\n") && rest.ends_with("\r\n\r\nok"), "{rest}");
+    assert!(
+        rest.starts_with("HTTP/1.1 200 OK\r\n") && rest.ends_with("\r\n\r\nok"),
+        "{rest}"
+    );
 
     // The handler ignores the body: no 100, and the connection closes since the body may never come.
-    let response = server.exchange(b"POST /hello HTTP/1.1\r\nHost: t\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n");
+    let response = server.exchange(
+        b"POST /hello HTTP/1.1\r\nHost: t\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n",
+    );
     let text = normalise(&response);
     assert!(text.starts_with("HTTP/1.1 200 OK\r\n"), "{text}");
-    assert!(!text.contains("100 Continue") && text.contains("Connection: close\r\n"), "{text}");
+    assert!(
+        !text.contains("100 Continue") && text.contains("Connection: close\r\n"),
+        "{text}"
+    );
 
     // Without Expect, never a 100.
-    let response = server.exchange(b"POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 2\r\nConnection: close\r\n\r\nhi");
+    let response = server.exchange(
+        b"POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 2\r\nConnection: close\r\n\r\nhi",
+    );
     assert!(normalise(&response).starts_with("HTTP/1.1 200 OK\r\n"));
 
     // HTTP/1.0 ignores the expectation.
-    let response = server.exchange(b"POST /echo HTTP/1.0\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\nhi");
+    let response = server
+        .exchange(b"POST /echo HTTP/1.0\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\nhi");
     assert!(normalise(&response).starts_with("HTTP/1.1 200 OK\r\n"));
 }
 
@@ -155,10 +186,15 @@ fn oversized_bodies_get_413() {
     let mut config = quick_config();
     config.limits.max_body = 8;
     let server = TestServer::start_with(config, Arc::new(TestHandler));
-    let response = server.exchange(b"POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 9\r\n\r\n123456789");
+    let response =
+        server.exchange(b"POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 9\r\n\r\n123456789");
     assert!(normalise(&response).starts_with("HTTP/1.1 413 Content Too Large\r\n"));
     let chunked = server.exchange(b"POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n12345\r\n5\r\n67890\r\n0\r\n\r\n");
-    assert!(normalise(&chunked).starts_with("HTTP/1.1 413 Content Too Large\r\n"), "{}", normalise(&chunked));
+    assert!(
+        normalise(&chunked).starts_with("HTTP/1.1 413 Content Too Large\r\n"),
+        "{}",
+        normalise(&chunked)
+    );
     std::thread::sleep(Duration::from_millis(10));
     assert!(server.still_serves());
 }

@@ -62,7 +62,11 @@ impl BodyDecoder {
             BodyFraming::Chunked => State::ChunkSize,
             BodyFraming::CloseDelimited => State::UntilClose,
         };
-        BodyDecoder { state, received: 0, limits }
+        BodyDecoder {
+            state,
+            received: 0,
+            limits,
+        }
     }
 
     /// Whether the whole body has been decoded.
@@ -81,7 +85,11 @@ impl BodyDecoder {
                     }
                     let take = remaining.min(buf.len() as u64) as usize;
                     let left = remaining - take as u64;
-                    self.state = if left == 0 { State::Done } else { State::Length { remaining: left } };
+                    self.state = if left == 0 {
+                        State::Done
+                    } else {
+                        State::Length { remaining: left }
+                    };
                     return Ok(BodyEvent::Data(buf.split_to(take).freeze()));
                 }
                 State::UntilClose => {
@@ -95,12 +103,16 @@ impl BodyDecoder {
                 State::ChunkSize => {
                     let Some(nl) = memchr(b'\n', buf) else {
                         if buf.len() > self.limits.max_chunk_line {
-                            return Err(WireError::ChunkLineTooLong { limit: self.limits.max_chunk_line });
+                            return Err(WireError::ChunkLineTooLong {
+                                limit: self.limits.max_chunk_line,
+                            });
                         }
                         return Ok(BodyEvent::Incomplete);
                     };
                     if nl > self.limits.max_chunk_line {
-                        return Err(WireError::ChunkLineTooLong { limit: self.limits.max_chunk_line });
+                        return Err(WireError::ChunkLineTooLong {
+                            limit: self.limits.max_chunk_line,
+                        });
                     }
                     let size = parse_chunk_size(&buf[..nl])?;
                     buf.advance(nl + 1);
@@ -117,7 +129,11 @@ impl BodyDecoder {
                     }
                     let take = remaining.min(buf.len() as u64) as usize;
                     let left = remaining - take as u64;
-                    self.state = if left == 0 { State::ChunkDataEnd } else { State::ChunkData { remaining: left } };
+                    self.state = if left == 0 {
+                        State::ChunkDataEnd
+                    } else {
+                        State::ChunkData { remaining: left }
+                    };
                     return Ok(BodyEvent::Data(buf.split_to(take).freeze()));
                 }
                 State::ChunkDataEnd => {
@@ -153,7 +169,9 @@ impl BodyDecoder {
     fn count(&mut self, n: u64) -> Result<(), WireError> {
         self.received = self.received.saturating_add(n);
         if self.received > self.limits.max_body {
-            return Err(WireError::BodyTooLarge { limit: self.limits.max_body });
+            return Err(WireError::BodyTooLarge {
+                limit: self.limits.max_body,
+            });
         }
         Ok(())
     }
@@ -172,12 +190,16 @@ impl BodyDecoder {
         }
         let Some(len) = find_head_end(buf) else {
             if buf.len() > self.limits.max_head {
-                return Err(WireError::HeaderSectionTooLarge { limit: self.limits.max_head });
+                return Err(WireError::HeaderSectionTooLarge {
+                    limit: self.limits.max_head,
+                });
             }
             return Ok(BodyEvent::Incomplete);
         };
         if len > self.limits.max_head {
-            return Err(WireError::HeaderSectionTooLarge { limit: self.limits.max_head });
+            return Err(WireError::HeaderSectionTooLarge {
+                limit: self.limits.max_head,
+            });
         }
         let section = &buf[..len];
         check_lines(section).map_err(|_| WireError::InvalidTrailer)?;
@@ -202,13 +224,18 @@ impl BodyDecoder {
 /// `chunk-size [ chunk-ext ] CRLF` (RFC 9112 section 7.1). Extensions are allowed and ignored; the line must
 /// end with CRLF.
 fn parse_chunk_size(line: &[u8]) -> Result<u64, WireError> {
-    let line = line.strip_suffix(b"\r").ok_or(WireError::InvalidChunkSize)?;
+    let line = line
+        .strip_suffix(b"\r")
+        .ok_or(WireError::InvalidChunkSize)?;
     let digits = line.iter().take_while(|b| b.is_ascii_hexdigit()).count();
     if digits == 0 || digits > 16 {
         return Err(WireError::InvalidChunkSize);
     }
     let rest = &line[digits..];
-    let ext_start = rest.iter().position(|&b| b != b' ' && b != b'\t').unwrap_or(rest.len());
+    let ext_start = rest
+        .iter()
+        .position(|&b| b != b' ' && b != b'\t')
+        .unwrap_or(rest.len());
     let ext = &rest[ext_start..];
     if !ext.is_empty() && (ext[0] != b';' || !crate::headers::is_field_value(ext)) {
         return Err(WireError::InvalidChunkSize);
@@ -242,8 +269,18 @@ mod tests {
     use super::*;
 
     /// Decodes all of `input` fed in pieces of `step` bytes; returns the body and trailers.
-    fn decode_all(framing: BodyFraming, input: &[u8], step: usize) -> Result<(Vec<u8>, Headers), WireError> {
-        let mut decoder = BodyDecoder::new(framing, Limits { max_body: 64, ..Limits::default() });
+    fn decode_all(
+        framing: BodyFraming,
+        input: &[u8],
+        step: usize,
+    ) -> Result<(Vec<u8>, Headers), WireError> {
+        let mut decoder = BodyDecoder::new(
+            framing,
+            Limits {
+                max_body: 64,
+                ..Limits::default()
+            },
+        );
         let mut buf = BytesMut::new();
         let mut body = Vec::new();
         let mut fed = 0;
@@ -268,7 +305,10 @@ mod tests {
     fn content_length_bodies_stop_at_their_length() {
         let mut decoder = BodyDecoder::new(BodyFraming::Length(5), Limits::default());
         let mut buf = BytesMut::from(&b"helloGET /"[..]);
-        assert_eq!(decoder.decode(&mut buf), Ok(BodyEvent::Data(Bytes::from_static(b"hello"))));
+        assert_eq!(
+            decoder.decode(&mut buf),
+            Ok(BodyEvent::Data(Bytes::from_static(b"hello")))
+        );
         assert_eq!(decoder.decode(&mut buf), Ok(BodyEvent::End(Headers::new())));
         assert_eq!(&buf[..], b"GET /");
     }
@@ -287,7 +327,10 @@ mod tests {
     fn chunked_leaves_the_next_request_in_the_buffer() {
         let mut decoder = BodyDecoder::new(BodyFraming::Chunked, Limits::default());
         let mut buf = BytesMut::from(&b"1\r\na\r\n0\r\n\r\nGET"[..]);
-        assert_eq!(decoder.decode(&mut buf), Ok(BodyEvent::Data(Bytes::from_static(b"a"))));
+        assert_eq!(
+            decoder.decode(&mut buf),
+            Ok(BodyEvent::Data(Bytes::from_static(b"a")))
+        );
         assert_eq!(decoder.decode(&mut buf), Ok(BodyEvent::End(Headers::new())));
         assert_eq!(&buf[..], b"GET");
         assert!(decoder.is_done());
@@ -296,28 +339,33 @@ mod tests {
     #[test]
     fn bad_chunked_bodies_table() {
         let cases: &[(&[u8], u16)] = &[
-            (b"g\r\n", 400),                        // not hex
-            (b"\r\n", 400),                         // empty size
+            (b"g\r\n", 400), // not hex
+            (b"\r\n", 400),  // empty size
             (b"-1\r\n", 400),
             (b"0x5\r\nhello\r\n0\r\n\r\n", 400),
             (b"+5\r\nhello\r\n0\r\n\r\n", 400),
             (b" 5\r\nhello\r\n0\r\n\r\n", 400),
-            (b"5 \r\nhello\r\n0\r\n\r\n", 400),     // whitespace without an extension
-            (b"5\nhello\r\n0\r\n\r\n", 400),        // LF only
-            (b"5\r\nhelloXX0\r\n\r\n", 400),        // data not followed by CRLF
+            (b"5 \r\nhello\r\n0\r\n\r\n", 400), // whitespace without an extension
+            (b"5\nhello\r\n0\r\n\r\n", 400),    // LF only
+            (b"5\r\nhelloXX0\r\n\r\n", 400),    // data not followed by CRLF
             (b"5\r\nhello\n0\r\n\r\n", 400),
-            (b"11111111111111111\r\n", 400),        // 17 hex digits
-            (b"FFFFFFFFFFFFFFFF\r\n", 413),         // fits u64, over the body limit
-            (b"41\r\n", 413),                       // 65 bytes, limit 64
+            (b"11111111111111111\r\n", 400), // 17 hex digits
+            (b"FFFFFFFFFFFFFFFF\r\n", 413),  // fits u64, over the body limit
+            (b"41\r\n", 413),                // 65 bytes, limit 64
             (b"5;a\x00b\r\nhello\r\n0\r\n\r\n", 400),
             (b"0\r\nX: 1\r\n folded\r\n\r\n", 400), // obs-fold in trailers
             (b"0\r\nBad Name: 1\r\n\r\n", 400),
             (b"0\r\n\rX\r\n", 400),
-            (b"5\r\nhel", 400),                     // connection closed mid-body
+            (b"5\r\nhel", 400), // connection closed mid-body
         ];
         for (input, status) in cases {
             let got = decode_all(BodyFraming::Chunked, input, input.len()).map_err(|e| e.status());
-            assert_eq!(got.err(), Some(*status), "{}", String::from_utf8_lossy(input).escape_debug());
+            assert_eq!(
+                got.err(),
+                Some(*status),
+                "{}",
+                String::from_utf8_lossy(input).escape_debug()
+            );
         }
     }
 

@@ -24,7 +24,9 @@ pub enum WireError {
     VersionNotSupported(String),
     #[error("a header field name is invalid; names are tokens followed directly by ':'")]
     InvalidHeaderName,
-    #[error("a header field value contains a forbidden character (a control character other than tab)")]
+    #[error(
+        "a header field value contains a forbidden character (a control character other than tab)"
+    )]
     InvalidHeaderValue,
     #[error("an HTTP/1.1 request must carry exactly one Host header; it has none")]
     MissingHost,

@@ -127,8 +127,14 @@ pub fn is_field_value(v: &[u8]) -> bool {
 
 /// Strips leading and trailing spaces and tabs.
 pub fn trim(v: &[u8]) -> &[u8] {
-    let start = v.iter().position(|&b| b != b' ' && b != b'\t').unwrap_or(v.len());
-    let end = v.iter().rposition(|&b| b != b' ' && b != b'\t').map_or(start, |i| i + 1);
+    let start = v
+        .iter()
+        .position(|&b| b != b' ' && b != b'\t')
+        .unwrap_or(v.len());
+    let end = v
+        .iter()
+        .rposition(|&b| b != b' ' && b != b'\t')
+        .map_or(start, |i| i + 1);
     &v[start..end]
 }
 
@@ -143,7 +149,10 @@ mod tests {
         h.append("X-A", "1").unwrap();
         h.append("x-a", " 2 ").unwrap();
         assert_eq!(h.get("content-type"), Some(&b"text/plain"[..]));
-        assert_eq!(h.get_all("X-a").collect::<Vec<_>>(), vec![&b"1"[..], &b"2"[..]]);
+        assert_eq!(
+            h.get_all("X-a").collect::<Vec<_>>(),
+            vec![&b"1"[..], &b"2"[..]]
+        );
         h.insert("X-A", "3").unwrap();
         assert_eq!(h.get_all("x-a").count(), 1);
         let mut out = Vec::new();
@@ -155,10 +164,18 @@ mod tests {
     fn rejects_bad_names_and_values() {
         let mut h = Headers::new();
         for name in ["", "Bad Name", "Bad:Name", "Bad\r\nName", "Ünicode"] {
-            assert_eq!(h.append(name, "v"), Err(WireError::InvalidHeaderName), "{name:?}");
+            assert_eq!(
+                h.append(name, "v"),
+                Err(WireError::InvalidHeaderName),
+                "{name:?}"
+            );
         }
         for value in ["a\r\nInjected: 1", "a\nb", "a\rb", "a\0b", "a\x7fb"] {
-            assert_eq!(h.append("X", value), Err(WireError::InvalidHeaderValue), "{value:?}");
+            assert_eq!(
+                h.append("X", value),
+                Err(WireError::InvalidHeaderValue),
+                "{value:?}"
+            );
         }
         assert!(h.append("X", "tab\tand obs-text \u{e9}").is_ok());
     }

@@ -27,4 +27,6 @@ pub use error::{WireError, reason_phrase};
 pub use headers::Headers;
 pub use limits::Limits;
 pub use request::{RequestHead, Version, parse_request_head};
-pub use response::{ResponseHead, encode_field, encode_response_head, encode_status_line, parse_response_head};
+pub use response::{
+    ResponseHead, encode_field, encode_response_head, encode_status_line, parse_response_head,
+};

@@ -57,7 +57,10 @@ impl RequestHead {
     /// The target with any `scheme://authority` prefix removed.
     fn origin_form(&self) -> &str {
         let target = self.target.as_str();
-        if let Some(rest) = target.strip_prefix("http://").or_else(|| target.strip_prefix("https://")) {
+        if let Some(rest) = target
+            .strip_prefix("http://")
+            .or_else(|| target.strip_prefix("https://"))
+        {
             return rest.find('/').map_or("/", |i| &rest[i..]);
         }
         target
@@ -76,7 +79,10 @@ impl RequestHead {
 /// Returns `Ok(None)` when `buf` holds only part of a head and more bytes may complete it, and
 /// `Ok(Some((head, consumed)))` when a whole head was read; `consumed` counts the empty lines that RFC 9112
 /// section 2.2 lets a server skip before the request line.
-pub fn parse_request_head(buf: &[u8], limits: &Limits) -> Result<Option<(RequestHead, usize)>, WireError> {
+pub fn parse_request_head(
+    buf: &[u8],
+    limits: &Limits,
+) -> Result<Option<(RequestHead, usize)>, WireError> {
     let mut start = 0;
     loop {
         match &buf[start..] {
@@ -87,7 +93,9 @@ pub fn parse_request_head(buf: &[u8], limits: &Limits) -> Result<Option<(Request
             _ => break,
         }
         if start > limits.max_request_line {
-            return Err(WireError::InvalidRequestLine("too many empty lines before the request line"));
+            return Err(WireError::InvalidRequestLine(
+                "too many empty lines before the request line",
+            ));
         }
     }
     let rest = &buf[start..];
@@ -95,24 +103,32 @@ pub fn parse_request_head(buf: &[u8], limits: &Limits) -> Result<Option<(Request
     let line_end = match memchr(b'\n', rest) {
         Some(i) => i,
         None if rest.len() > limits.max_request_line => {
-            return Err(WireError::RequestLineTooLong { limit: limits.max_request_line });
+            return Err(WireError::RequestLineTooLong {
+                limit: limits.max_request_line,
+            });
         }
         None => return Ok(None),
     };
     let line = strip_cr(&rest[..line_end]);
     if line.len() > limits.max_request_line {
-        return Err(WireError::RequestLineTooLong { limit: limits.max_request_line });
+        return Err(WireError::RequestLineTooLong {
+            limit: limits.max_request_line,
+        });
     }
 
     let head_len = match find_head_end(rest) {
         Some(len) => len,
         None if rest.len() > limits.max_head => {
-            return Err(WireError::HeaderSectionTooLarge { limit: limits.max_head });
+            return Err(WireError::HeaderSectionTooLarge {
+                limit: limits.max_head,
+            });
         }
         None => return Ok(None),
     };
     if head_len > limits.max_head {
-        return Err(WireError::HeaderSectionTooLarge { limit: limits.max_head });
+        return Err(WireError::HeaderSectionTooLarge {
+            limit: limits.max_head,
+        });
     }
     let head = &rest[..head_len];
     check_lines(head)?;
@@ -148,7 +164,10 @@ pub fn parse_request_head(buf: &[u8], limits: &Limits) -> Result<Option<(Request
     let framing = request_framing(&headers, version, limits)?;
     let keep_alive = match version {
         Version::Http11 => !headers.has_token("connection", "close"),
-        Version::Http10 => headers.has_token("connection", "keep-alive") && !headers.has_token("connection", "close"),
+        Version::Http10 => {
+            headers.has_token("connection", "keep-alive")
+                && !headers.has_token("connection", "close")
+        }
     };
     let expect_continue = match headers.get("expect") {
         None => false,
@@ -156,7 +175,15 @@ pub fn parse_request_head(buf: &[u8], limits: &Limits) -> Result<Option<(Request
         Some(_) => return Err(WireError::UnsupportedExpectation),
     };
 
-    let head = RequestHead { method, target, version, headers, framing, keep_alive, expect_continue };
+    let head = RequestHead {
+        method,
+        target,
+        version,
+        headers,
+        framing,
+        keep_alive,
+        expect_continue,
+    };
     Ok(Some((head, start + head_len)))
 }
 
@@ -191,28 +218,39 @@ pub(crate) fn check_lines(head: &[u8]) -> Result<(), WireError> {
 /// gets a 505 and the other faults get a precise message. The flag says the version was a 1.x after 1.1.
 fn check_request_line(line: &[u8]) -> Result<(Version, bool), WireError> {
     let mut parts = line.split(|&b| b == b' ');
-    let (Some(method), Some(target), Some(version), None) = (parts.next(), parts.next(), parts.next(), parts.next())
+    let (Some(method), Some(target), Some(version), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
     else {
-        return Err(WireError::InvalidRequestLine("expected METHOD SP TARGET SP HTTP-VERSION separated by single spaces"));
+        return Err(WireError::InvalidRequestLine(
+            "expected METHOD SP TARGET SP HTTP-VERSION separated by single spaces",
+        ));
     };
     if !crate::headers::is_token(method) {
         return Err(WireError::InvalidRequestLine("the method is not a token"));
     }
     if target.is_empty() || !target.iter().all(|&b| b.is_ascii_graphic()) {
-        return Err(WireError::InvalidRequestLine("the target is empty or has characters outside visible ASCII"));
+        return Err(WireError::InvalidRequestLine(
+            "the target is empty or has characters outside visible ASCII",
+        ));
     }
     match version {
         b"HTTP/1.1" => Ok((Version::Http11, false)),
         b"HTTP/1.0" => Ok((Version::Http10, false)),
-        [b'H', b'T', b'T', b'P', b'/', major, b'.', minor] if major.is_ascii_digit() && minor.is_ascii_digit() => {
+        [b'H', b'T', b'T', b'P', b'/', major, b'.', minor]
+            if major.is_ascii_digit() && minor.is_ascii_digit() =>
+        {
             if *major == b'1' {
                 // RFC 9110 section 2.5: a later 1.x minor version is handled as the highest we support.
                 Ok((Version::Http11, true))
             } else {
-                Err(WireError::VersionNotSupported(String::from_utf8_lossy(version).into_owned()))
+                Err(WireError::VersionNotSupported(
+                    String::from_utf8_lossy(version).into_owned(),
+                ))
             }
         }
-        _ => Err(WireError::InvalidRequestLine("the version is not HTTP/1.1 or HTTP/1.0")),
+        _ => Err(WireError::InvalidRequestLine(
+            "the version is not HTTP/1.1 or HTTP/1.0",
+        )),
     }
 }
 
@@ -220,9 +258,15 @@ fn map_httparse_error(error: httparse::Error, limits: &Limits) -> WireError {
     match error {
         httparse::Error::HeaderName => WireError::InvalidHeaderName,
         httparse::Error::HeaderValue => WireError::InvalidHeaderValue,
-        httparse::Error::TooManyHeaders => WireError::TooManyHeaders { limit: limits.max_headers },
-        httparse::Error::Token => WireError::InvalidRequestLine("the method or target has an invalid character"),
-        httparse::Error::Version => WireError::InvalidRequestLine("the version is not HTTP/1.1 or HTTP/1.0"),
+        httparse::Error::TooManyHeaders => WireError::TooManyHeaders {
+            limit: limits.max_headers,
+        },
+        httparse::Error::Token => {
+            WireError::InvalidRequestLine("the method or target has an invalid character")
+        }
+        httparse::Error::Version => {
+            WireError::InvalidRequestLine("the version is not HTTP/1.1 or HTTP/1.0")
+        }
         httparse::Error::NewLine => WireError::InvalidRequestLine("a line does not end with CRLF"),
         httparse::Error::Status => WireError::InvalidRequestLine("unexpected status in a request"),
     }
@@ -237,14 +281,22 @@ fn check_host(headers: &Headers, version: Version) -> Result<(), WireError> {
         (Some(_), Some(_)) => return Err(WireError::RepeatedHost),
         (Some(host), None) => host,
     };
-    let valid = host.iter().all(|&b| {
-        b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:[]%".contains(&b)
-    });
-    if valid { Ok(()) } else { Err(WireError::InvalidHost) }
+    let valid = host
+        .iter()
+        .all(|&b| b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:[]%".contains(&b));
+    if valid {
+        Ok(())
+    } else {
+        Err(WireError::InvalidHost)
+    }
 }
 
 /// RFC 9112 section 6.3: how a request body is delimited, refusing every ambiguous combination.
-fn request_framing(headers: &Headers, version: Version, limits: &Limits) -> Result<BodyFraming, WireError> {
+fn request_framing(
+    headers: &Headers,
+    version: Version,
+    limits: &Limits,
+) -> Result<BodyFraming, WireError> {
     let has_te = headers.contains("transfer-encoding");
     let content_length = content_length(headers)?;
     if has_te {
@@ -260,7 +312,9 @@ fn request_framing(headers: &Headers, version: Version, limits: &Limits) -> Resu
         };
     }
     match content_length {
-        Some(length) if length > limits.max_body => Err(WireError::BodyTooLarge { limit: limits.max_body }),
+        Some(length) if length > limits.max_body => Err(WireError::BodyTooLarge {
+            limit: limits.max_body,
+        }),
         Some(0) | None => Ok(BodyFraming::None),
         Some(length) => Ok(BodyFraming::Length(length)),
     }
@@ -291,10 +345,12 @@ pub(crate) fn transfer_coding(headers: &Headers) -> Result<TransferCoding, WireE
         return Ok(TransferCoding::NotChunkedLast);
     }
     if let Some(other) = before.first() {
-        if !is_field_value(other) || other.iter().any(|&b| b == b'"') {
+        if !is_field_value(other) || other.contains(&b'"') {
             return Err(WireError::InvalidHeaderValue);
         }
-        return Err(WireError::UnsupportedTransferEncoding(String::from_utf8_lossy(other).into_owned()));
+        return Err(WireError::UnsupportedTransferEncoding(
+            String::from_utf8_lossy(other).into_owned(),
+        ));
     }
     Ok(TransferCoding::Chunked)
 }
@@ -347,7 +403,10 @@ mod tests {
 
     #[test]
     fn parses_a_simple_get() {
-        let (head, used) = parse(b"GET /status/200?x=1 HTTP/1.1\r\nHost: a\r\nAccept: */*\r\n\r\nNEXT").unwrap().unwrap();
+        let (head, used) =
+            parse(b"GET /status/200?x=1 HTTP/1.1\r\nHost: a\r\nAccept: */*\r\n\r\nNEXT")
+                .unwrap()
+                .unwrap();
         assert_eq!(used, 54);
         assert_eq!(head.method, "GET");
         assert_eq!(head.path(), "/status/200");
@@ -370,7 +429,9 @@ mod tests {
 
     #[test]
     fn skips_leading_empty_lines() {
-        let (head, used) = parse(b"\r\n\nGET / HTTP/1.1\r\nHost: a\r\n\r\n").unwrap().unwrap();
+        let (head, used) = parse(b"\r\n\nGET / HTTP/1.1\r\nHost: a\r\n\r\n")
+            .unwrap()
+            .unwrap();
         assert_eq!(head.target, "/");
         assert_eq!(used, 30);
     }
@@ -383,7 +444,9 @@ mod tests {
 
     #[test]
     fn absolute_form_targets_have_a_path() {
-        let (head, _) = parse(b"GET http://a/status/204?q HTTP/1.1\r\nHost: a\r\n\r\n").unwrap().unwrap();
+        let (head, _) = parse(b"GET http://a/status/204?q HTTP/1.1\r\nHost: a\r\n\r\n")
+            .unwrap()
+            .unwrap();
         assert_eq!(head.path(), "/status/204");
         assert_eq!(head.query(), Some("q"));
     }
@@ -392,22 +455,40 @@ mod tests {
     fn keep_alive_follows_version_and_connection() {
         let cases: &[(&[u8], bool)] = &[
             (b"GET / HTTP/1.1\r\nHost: a\r\n\r\n", true),
-            (b"GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n", false),
-            (b"GET / HTTP/1.1\r\nHost: a\r\nConnection: Keep-Alive, Close\r\n\r\n", false),
+            (
+                b"GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n",
+                false,
+            ),
+            (
+                b"GET / HTTP/1.1\r\nHost: a\r\nConnection: Keep-Alive, Close\r\n\r\n",
+                false,
+            ),
             (b"GET / HTTP/1.0\r\n\r\n", false),
             (b"GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n", true),
         ];
         for (bytes, keep_alive) in cases {
             let (head, _) = parse(bytes).unwrap().unwrap();
-            assert_eq!(head.keep_alive, *keep_alive, "{}", String::from_utf8_lossy(bytes));
+            assert_eq!(
+                head.keep_alive,
+                *keep_alive,
+                "{}",
+                String::from_utf8_lossy(bytes)
+            );
         }
     }
 
     #[test]
     fn expect_continue_is_honoured_only_in_http11() {
-        let (head, _) = parse(b"PUT / HTTP/1.1\r\nHost: a\r\nExpect: 100-Continue\r\nContent-Length: 1\r\n\r\n").unwrap().unwrap();
+        let (head, _) = parse(
+            b"PUT / HTTP/1.1\r\nHost: a\r\nExpect: 100-Continue\r\nContent-Length: 1\r\n\r\n",
+        )
+        .unwrap()
+        .unwrap();
         assert!(head.expect_continue);
-        let (head, _) = parse(b"PUT / HTTP/1.0\r\nExpect: 100-continue\r\nContent-Length: 1\r\n\r\n").unwrap().unwrap();
+        let (head, _) =
+            parse(b"PUT / HTTP/1.0\r\nExpect: 100-continue\r\nContent-Length: 1\r\n\r\n")
+                .unwrap()
+                .unwrap();
         assert!(!head.expect_continue);
     }
 
@@ -416,7 +497,10 @@ mod tests {
         let cases: &[(&str, Result<BodyFraming, u16>)] = &[
             ("Content-Length: 10", Ok(BodyFraming::Length(10))),
             ("Content-Length: 0", Ok(BodyFraming::None)),
-            ("Content-Length: 10\r\nContent-Length: 10", Ok(BodyFraming::Length(10))),
+            (
+                "Content-Length: 10\r\nContent-Length: 10",
+                Ok(BodyFraming::Length(10)),
+            ),
             ("Content-Length: 10, 10", Ok(BodyFraming::Length(10))),
             ("Content-Length: 10\r\nContent-Length: 11", Err(400)),
             ("Content-Length: 10, 11", Err(400)),
@@ -432,18 +516,26 @@ mod tests {
             ("Transfer-Encoding: Chunked", Ok(BodyFraming::Chunked)),
             ("Transfer-Encoding: chunked\r\nContent-Length: 3", Err(400)),
             ("Transfer-Encoding: gzip, chunked", Err(501)),
-            ("Transfer-Encoding: gzip\r\nTransfer-Encoding: chunked", Err(501)),
+            (
+                "Transfer-Encoding: gzip\r\nTransfer-Encoding: chunked",
+                Err(501),
+            ),
             ("Transfer-Encoding: chunked, gzip", Err(400)),
             ("Transfer-Encoding: gzip", Err(400)),
             ("Transfer-Encoding: chunked, chunked", Err(400)),
-            ("Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked", Err(400)),
+            (
+                "Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked",
+                Err(400),
+            ),
             ("Transfer-Encoding: ", Err(400)),
             ("Transfer-Encoding: xchunked", Err(400)),
             ("Transfer-Encoding: identity", Err(400)),
         ];
         for (fields, expected) in cases {
             let bytes = format!("POST / HTTP/1.1\r\nHost: a\r\n{fields}\r\n\r\n");
-            let got = parse(bytes.as_bytes()).map(|r| r.unwrap().0.framing).map_err(|e| e.status());
+            let got = parse(bytes.as_bytes())
+                .map(|r| r.unwrap().0.framing)
+                .map_err(|e| e.status());
             assert_eq!(&got, expected, "{fields:?}");
         }
         let got = parse(b"POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n");
@@ -453,27 +545,30 @@ mod tests {
     #[test]
     fn malformed_heads_table() {
         let cases: &[(&[u8], u16)] = &[
-            (b"GET / HTTP/1.1\r\n\r\n", 400),                               // no Host
-            (b"GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", 400),         // two Hosts
-            (b"GET / HTTP/1.0\r\nHost: a\r\nHost: a\r\n\r\n", 400),         // two Hosts in 1.0
-            (b"GET / HTTP/1.1\r\nHost: a b\r\n\r\n", 400),                  // space in Host
-            (b"GET / HTTP/1.1\r\nHost: a/b\r\n\r\n", 400),                  // slash in Host
+            (b"GET / HTTP/1.1\r\n\r\n", 400),                       // no Host
+            (b"GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", 400), // two Hosts
+            (b"GET / HTTP/1.0\r\nHost: a\r\nHost: a\r\n\r\n", 400), // two Hosts in 1.0
+            (b"GET / HTTP/1.1\r\nHost: a b\r\n\r\n", 400),          // space in Host
+            (b"GET / HTTP/1.1\r\nHost: a/b\r\n\r\n", 400),          // slash in Host
             (b"GET / HTTP/1.1\r\nHost: a\r\nX: 1\r\n folded\r\n\r\n", 400), // obs-fold
-            (b"GET / HTTP/1.1\r\nHost: a\r\nX: 1\r\n\tfolded\r\n\r\n", 400),
-            (b"GET / HTTP/1.1\r\n Host: a\r\n\r\n", 400),                   // whitespace before first field
-            (b"GET / HTTP/1.1\rHost: a\r\n\r\n", 400),                      // bare CR
+            (
+                b"GET / HTTP/1.1\r\nHost: a\r\nX: 1\r\n\tfolded\r\n\r\n",
+                400,
+            ),
+            (b"GET / HTTP/1.1\r\n Host: a\r\n\r\n", 400), // whitespace before first field
+            (b"GET / HTTP/1.1\rHost: a\r\n\r\n", 400),    // bare CR
             (b"GET / HTTP/1.1\r\nHost: a\r\nX: a\rb\r\n\r\n", 400),
-            (b"GET / HTTP/1.1\r\nHost : a\r\n\r\n", 400),                   // space before colon
+            (b"GET / HTTP/1.1\r\nHost : a\r\n\r\n", 400), // space before colon
             (b"GET / HTTP/1.1\r\nHo\"st: a\r\n\r\n", 400),
             (b"GET / HTTP/1.1\r\nHost: a\r\n: empty\r\n\r\n", 400),
             (b"GET / HTTP/1.1\r\nHost: a\r\nNoColon\r\n\r\n", 400),
             (b"GET / HTTP/1.1\r\nHost: a\r\nX: a\x00b\r\n\r\n", 400),
             (b"GET / HTTP/1.1\r\nHost: a\r\nX: a\x7fb\r\n\r\n", 400),
             (b"GET / HTTP/1.1\r\nHost: a\r\nX: a\x01b\r\n\r\n", 400),
-            (b"GET  / HTTP/1.1\r\nHost: a\r\n\r\n", 400),                   // double space
+            (b"GET  / HTTP/1.1\r\nHost: a\r\n\r\n", 400), // double space
             (b"GET /\tx HTTP/1.1\r\nHost: a\r\n\r\n", 400),
             (b"GET / HTTP/1.1 extra\r\nHost: a\r\n\r\n", 400),
-            (b"GET /\r\nHost: a\r\n\r\n", 400),                             // HTTP/0.9 style
+            (b"GET /\r\nHost: a\r\n\r\n", 400), // HTTP/0.9 style
             (b"G(T / HTTP/1.1\r\nHost: a\r\n\r\n", 400),
             (b"GET / HTTX/1.1\r\nHost: a\r\n\r\n", 400),
             (b"GET / HTTP/1\r\nHost: a\r\n\r\n", 400),
@@ -484,19 +579,31 @@ mod tests {
             (b"GET / HTTP/1.1\r\nHost: a\r\nExpect: 200-ok\r\n\r\n", 417),
         ];
         for (bytes, status) in cases {
-            assert_eq!(status_of(bytes), *status, "{}", String::from_utf8_lossy(bytes).escape_debug());
+            assert_eq!(
+                status_of(bytes),
+                *status,
+                "{}",
+                String::from_utf8_lossy(bytes).escape_debug()
+            );
         }
     }
 
     #[test]
     fn later_http1_minor_versions_are_served_as_http11() {
-        let (head, _) = parse(b"GET / HTTP/1.2\r\nHost: a\r\n\r\n").unwrap().unwrap();
+        let (head, _) = parse(b"GET / HTTP/1.2\r\nHost: a\r\n\r\n")
+            .unwrap()
+            .unwrap();
         assert_eq!(head.version, Version::Http11);
     }
 
     #[test]
     fn limits_are_enforced_with_their_status() {
-        let limits = Limits { max_request_line: 32, max_head: 64, max_headers: 3, ..Limits::default() };
+        let limits = Limits {
+            max_request_line: 32,
+            max_head: 64,
+            max_headers: 3,
+            ..Limits::default()
+        };
         let long_line = format!("GET /{} HTTP/1.1\r\n", "a".repeat(40));
         assert_eq!(
             parse_request_head(long_line.as_bytes(), &limits),
@@ -513,14 +620,23 @@ mod tests {
             Err(WireError::HeaderSectionTooLarge { limit: 64 })
         );
         let many = b"GET / HTTP/1.1\r\nHost: a\r\nA: 1\r\nB: 2\r\nC: 3\r\n\r\n";
-        assert_eq!(parse_request_head(many, &limits), Err(WireError::TooManyHeaders { limit: 3 }));
+        assert_eq!(
+            parse_request_head(many, &limits),
+            Err(WireError::TooManyHeaders { limit: 3 })
+        );
     }
 
     #[test]
     fn upgrade_requests_are_recognised() {
-        let (head, _) = parse(b"GET / HTTP/1.1\r\nHost: a\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n").unwrap().unwrap();
+        let (head, _) = parse(
+            b"GET / HTTP/1.1\r\nHost: a\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n",
+        )
+        .unwrap()
+        .unwrap();
         assert!(head.wants_upgrade());
-        let (head, _) = parse(b"GET / HTTP/1.1\r\nHost: a\r\nUpgrade: websocket\r\n\r\n").unwrap().unwrap();
+        let (head, _) = parse(b"GET / HTTP/1.1\r\nHost: a\r\nUpgrade: websocket\r\n\r\n")
+            .unwrap()
+            .unwrap();
         assert!(!head.wants_upgrade());
     }
 }

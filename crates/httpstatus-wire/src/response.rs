@@ -3,7 +3,9 @@
 
 use crate::body::BodyFraming;
 use crate::headers::Headers;
-use crate::request::{TransferCoding, check_lines, content_length, find_head_end, memchr, transfer_coding};
+use crate::request::{
+    TransferCoding, check_lines, content_length, find_head_end, memchr, transfer_coding,
+};
 use crate::{Limits, Version, WireError};
 
 /// Appends `HTTP/1.1 status reason\r\n`, the fields and the empty line. Used for interim (1xx) heads and final
@@ -19,10 +21,18 @@ pub fn encode_response_head(status: u16, reason: &str, headers: &Headers, dst: &
 pub fn encode_status_line(status: u16, reason: &str, dst: &mut Vec<u8>) {
     debug_assert!((100..=999).contains(&status));
     dst.extend_from_slice(b"HTTP/1.1 ");
-    dst.extend_from_slice(&[b'0' + (status / 100 % 10) as u8, b'0' + (status / 10 % 10) as u8, b'0' + (status % 10) as u8]);
+    dst.extend_from_slice(&[
+        b'0' + (status / 100 % 10) as u8,
+        b'0' + (status / 10 % 10) as u8,
+        b'0' + (status % 10) as u8,
+    ]);
     dst.push(b' ');
     // A reason phrase may not hold CR or LF; drop anything a caller got wrong rather than split the head.
-    dst.extend(reason.bytes().filter(|&b| b == b'\t' || (b >= 0x20 && b != 0x7f)));
+    dst.extend(
+        reason
+            .bytes()
+            .filter(|&b| b == b'\t' || (b >= 0x20 && b != 0x7f)),
+    );
     dst.extend_from_slice(b"\r\n");
 }
 
@@ -52,14 +62,20 @@ impl ResponseHead {
 
     /// How this response's body is delimited (RFC 9112 section 6.3), given whether the request was HEAD.
     pub fn framing(&self, request_was_head: bool) -> Result<BodyFraming, WireError> {
-        if request_was_head || (100..200).contains(&self.status) || self.status == 204 || self.status == 304 {
+        if request_was_head
+            || (100..200).contains(&self.status)
+            || self.status == 204
+            || self.status == 304
+        {
             return Ok(BodyFraming::None);
         }
         if self.headers.contains("transfer-encoding") {
             return Ok(match transfer_coding(&self.headers) {
                 Ok(TransferCoding::Chunked) => BodyFraming::Chunked,
                 // A response whose final coding is not chunked is read until the connection closes.
-                Ok(TransferCoding::NotChunkedLast) | Err(WireError::ChunkedNotFinal) => BodyFraming::CloseDelimited,
+                Ok(TransferCoding::NotChunkedLast) | Err(WireError::ChunkedNotFinal) => {
+                    BodyFraming::CloseDelimited
+                }
                 Err(WireError::UnsupportedTransferEncoding(_)) => BodyFraming::Chunked,
                 Err(other) => return Err(other),
             });
@@ -73,7 +89,10 @@ impl ResponseHead {
 }
 
 /// Parses one response head (interim or final) from the start of `buf`; `Ok(None)` means more bytes are needed.
-pub fn parse_response_head(buf: &[u8], limits: &Limits) -> Result<Option<(ResponseHead, usize)>, WireError> {
+pub fn parse_response_head(
+    buf: &[u8],
+    limits: &Limits,
+) -> Result<Option<(ResponseHead, usize)>, WireError> {
     let line_len = match memchr(b'\n', buf) {
         Some(i) => i,
         None if buf.len() > limits.max_request_line => {
@@ -89,9 +108,15 @@ pub fn parse_response_head(buf: &[u8], limits: &Limits) -> Result<Option<(Respon
     }
     let head_len = match find_head_end(buf) {
         Some(len) if len <= limits.max_head => len,
-        Some(_) => return Err(WireError::HeaderSectionTooLarge { limit: limits.max_head }),
+        Some(_) => {
+            return Err(WireError::HeaderSectionTooLarge {
+                limit: limits.max_head,
+            });
+        }
         None if buf.len() > limits.max_head => {
-            return Err(WireError::HeaderSectionTooLarge { limit: limits.max_head });
+            return Err(WireError::HeaderSectionTooLarge {
+                limit: limits.max_head,
+            });
         }
         None => return Ok(None),
     };
@@ -101,29 +126,51 @@ pub fn parse_response_head(buf: &[u8], limits: &Limits) -> Result<Option<(Respon
     let mut response = httparse::Response::new(&mut slots);
     match response.parse(head) {
         Ok(httparse::Status::Complete(_)) => {}
-        Ok(httparse::Status::Partial) => return Err(WireError::InvalidStatusLine("the head ended early")),
+        Ok(httparse::Status::Partial) => {
+            return Err(WireError::InvalidStatusLine("the head ended early"));
+        }
         Err(httparse::Error::Version) => {
-            return Err(WireError::InvalidStatusLine("the version is not HTTP/1.1 or HTTP/1.0"));
+            return Err(WireError::InvalidStatusLine(
+                "the version is not HTTP/1.1 or HTTP/1.0",
+            ));
         }
         Err(httparse::Error::Status) => {
-            return Err(WireError::InvalidStatusLine("the status code is not three digits"));
+            return Err(WireError::InvalidStatusLine(
+                "the status code is not three digits",
+            ));
         }
         Err(httparse::Error::HeaderName) => return Err(WireError::InvalidHeaderName),
         Err(httparse::Error::HeaderValue) => return Err(WireError::InvalidHeaderValue),
-        Err(httparse::Error::TooManyHeaders) => return Err(WireError::TooManyHeaders { limit: limits.max_headers }),
+        Err(httparse::Error::TooManyHeaders) => {
+            return Err(WireError::TooManyHeaders {
+                limit: limits.max_headers,
+            });
+        }
         Err(_) => return Err(WireError::InvalidStatusLine("the status line is malformed")),
     }
     let status = response.code.unwrap_or_default();
     if !(100..=599).contains(&status) {
         return Err(WireError::InvalidStatusCode(status));
     }
-    let version = if response.version == Some(0) { Version::Http10 } else { Version::Http11 };
+    let version = if response.version == Some(0) {
+        Version::Http10
+    } else {
+        Version::Http11
+    };
     let reason = response.reason.unwrap_or_default().to_owned();
     let mut headers = Headers::new();
     for field in response.headers.iter() {
         headers.push_unchecked(field.name, field.value);
     }
-    Ok(Some((ResponseHead { version, status, reason, headers }, head_len)))
+    Ok(Some((
+        ResponseHead {
+            version,
+            status,
+            reason,
+            headers,
+        },
+        head_len,
+    )))
 }
 
 #[cfg(test)]
@@ -134,7 +181,8 @@ mod tests {
     fn encodes_interim_and_final_heads() {
         let mut out = Vec::new();
         let mut link = Headers::new();
-        link.append("Link", "</style.css>; rel=preload; as=style").unwrap();
+        link.append("Link", "</style.css>; rel=preload; as=style")
+            .unwrap();
         encode_response_head(103, "Early Hints", &link, &mut out);
         let mut fields = Headers::new();
         fields.append("Content-Length", "2").unwrap();
@@ -154,12 +202,17 @@ mod tests {
 
     #[test]
     fn parses_interim_then_final() {
-        let bytes = b"HTTP/1.1 102 Processing\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
-        let (first, used) = parse_response_head(bytes, &Limits::default()).unwrap().unwrap();
+        let bytes =
+            b"HTTP/1.1 102 Processing\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+        let (first, used) = parse_response_head(bytes, &Limits::default())
+            .unwrap()
+            .unwrap();
         assert_eq!(first.status, 102);
         assert!(first.is_interim());
         assert_eq!(first.framing(false), Ok(BodyFraming::None));
-        let (last, used2) = parse_response_head(&bytes[used..], &Limits::default()).unwrap().unwrap();
+        let (last, used2) = parse_response_head(&bytes[used..], &Limits::default())
+            .unwrap()
+            .unwrap();
         assert_eq!((last.status, last.reason.as_str()), (200, "OK"));
         assert_eq!(last.framing(false), Ok(BodyFraming::Length(2)));
         assert_eq!(&bytes[used + used2..], b"ok");
@@ -173,16 +226,37 @@ mod tests {
             ("Content-Length: 5", 204, false, Ok(BodyFraming::None)),
             ("Content-Length: 5", 304, false, Ok(BodyFraming::None)),
             ("", 200, false, Ok(BodyFraming::CloseDelimited)),
-            ("Transfer-Encoding: chunked", 200, false, Ok(BodyFraming::Chunked)),
-            ("Transfer-Encoding: chunked\r\nContent-Length: 5", 200, false, Ok(BodyFraming::Chunked)),
-            ("Transfer-Encoding: gzip", 200, false, Ok(BodyFraming::CloseDelimited)),
+            (
+                "Transfer-Encoding: chunked",
+                200,
+                false,
+                Ok(BodyFraming::Chunked),
+            ),
+            (
+                "Transfer-Encoding: chunked\r\nContent-Length: 5",
+                200,
+                false,
+                Ok(BodyFraming::Chunked),
+            ),
+            (
+                "Transfer-Encoding: gzip",
+                200,
+                false,
+                Ok(BodyFraming::CloseDelimited),
+            ),
             ("Content-Length: 5, 6", 200, false, Err(400)),
             ("Content-Length: x", 200, false, Err(400)),
         ];
         for (fields, status, head, expected) in cases {
             let bytes = format!("HTTP/1.1 {status} X\r\n{fields}\r\n\r\n");
-            let (parsed, _) = parse_response_head(bytes.as_bytes(), &Limits::default()).unwrap().unwrap();
-            assert_eq!(&parsed.framing(*head).map_err(|e| e.status()), expected, "{fields:?} {status}");
+            let (parsed, _) = parse_response_head(bytes.as_bytes(), &Limits::default())
+                .unwrap()
+                .unwrap();
+            assert_eq!(
+                &parsed.framing(*head).map_err(|e| e.status()),
+                expected,
+                "{fields:?} {status}"
+            );
         }
     }
 
@@ -205,7 +279,10 @@ mod tests {
                 String::from_utf8_lossy(bytes).escape_debug()
             );
         }
-        assert_eq!(parse_response_head(b"HTTP/1.1 200 OK\r\n", &Limits::default()), Ok(None));
+        assert_eq!(
+            parse_response_head(b"HTTP/1.1 200 OK\r\n", &Limits::default()),
+            Ok(None)
+        );
         assert_eq!(parse_response_head(b"HTT", &Limits::default()), Ok(None));
     }
 }

@@ -5,6 +5,7 @@
 
 mod export;
 mod list;
+mod probe;
 mod render;
 mod search;
 mod serve;
@@ -52,6 +53,8 @@ enum Command {
     Export(export::Args),
     /// Run the live server: every status code on demand, with real interim responses
     Serve(serve::Args),
+    /// Send one request and show every interim and final response, with timings and explanations
+    Probe(probe::Args),
     /// Print a shell completion script: `httpstatus completions bash > /etc/bash_completion.d/httpstatus`
     Completions {
         #[arg(value_enum)]
@@ -126,6 +129,7 @@ fn main() -> ExitCode {
         Command::List(args) => list::run(&context, &args, &mut out),
         Command::Export(args) => export::run(&context, &args, &mut out),
         Command::Serve(args) => serve::run(&context, &args, &mut out),
+        Command::Probe(args) => probe::run(&context, &args, &mut out),
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "httpstatus", &mut out);
             Ok(Outcome::Found)

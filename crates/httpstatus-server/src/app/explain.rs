@@ -45,8 +45,12 @@ pub fn explain(code: u16) -> Explanation {
         },
         // A valid code the catalog cannot place yet: say what its class means.
         Err(_) => {
-            let meaning = Class::of(code).meaning();
-            let line = format!("{code} is {meaning} response; see the reference page for more");
+            let class = Class::of(code);
+            let line = format!(
+                "{code} is a {} ({}) response; see the reference page for more",
+                class.label(),
+                class.meaning()
+            );
             let reason = httpstatus_wire::reason_phrase(code).to_owned();
             Explanation {
                 code,
@@ -71,7 +75,13 @@ pub struct Sent {
 }
 
 /// The body explaining `explanation`, given what was sent.
-pub fn explanation_response(status: u16, reason: &str, explanation: &Explanation, sent: &Sent, format: Format) -> Response {
+pub fn explanation_response(
+    status: u16,
+    reason: &str,
+    explanation: &Explanation,
+    sent: &Sent,
+    format: Format,
+) -> Response {
     let body = match format {
         Format::Json => {
             let mut value = json!({
@@ -94,7 +104,12 @@ pub fn explanation_response(status: u16, reason: &str, explanation: &Explanation
             text
         }
         Format::Text => {
-            let mut text = format!("{} {}\n\n{}\n\n", explanation.code, display_name(explanation), explanation.summary);
+            let mut text = format!(
+                "{} {}\n\n{}\n\n",
+                explanation.code,
+                display_name(explanation),
+                explanation.summary
+            );
             if explanation.explanation != explanation.summary {
                 text.push_str(&explanation.explanation);
                 text.push_str("\n\n");
@@ -136,7 +151,12 @@ pub fn bad_request(message: &str, format: Format) -> Response {
 }
 
 /// An error response whose body says what went wrong, with a link to the code's reference page.
-pub fn error_response(status: u16, reason: &'static str, message: &str, format: Format) -> Response {
+pub fn error_response(
+    status: u16,
+    reason: &'static str,
+    message: &str,
+    format: Format,
+) -> Response {
     let body = match format {
         Format::Json => {
             let mut text = serde_json::to_string_pretty(&json!({
@@ -159,7 +179,11 @@ pub fn error_response(status: u16, reason: &'static str, message: &str, format: 
 }
 
 fn display_name(explanation: &Explanation) -> &str {
-    if explanation.name.is_empty() { "(unassigned)" } else { &explanation.name }
+    if explanation.name.is_empty() {
+        "(unassigned)"
+    } else {
+        &explanation.name
+    }
 }
 
 fn sent_line(sent: &Sent) -> String {
@@ -209,8 +233,12 @@ mod tests {
             assert!(!explanation.summary.is_empty(), "{code}");
             assert_eq!(explanation.reference, format!("/{code}"));
             for format in [Format::Json, Format::Html, Format::Text] {
-                let sent = Sent { final_status: code, ..Sent::default() };
-                let response = explanation_response(code, &explanation.reason, &explanation, &sent, format);
+                let sent = Sent {
+                    final_status: code,
+                    ..Sent::default()
+                };
+                let response =
+                    explanation_response(code, &explanation.reason, &explanation, &sent, format);
                 let body = std::str::from_utf8(&response.body).unwrap();
                 assert!(body.contains(&code.to_string()), "{code} {format:?}");
                 assert!(body.contains(&format!("/{code}")), "{code} {format:?}");
@@ -220,8 +248,15 @@ mod tests {
 
     #[test]
     fn html_is_escaped() {
-        assert_eq!(escape("<a href=\"x\">&'"), "&lt;a href=&quot;x&quot;&gt;&amp;&#39;");
+        assert_eq!(
+            escape("<a href=\"x\">&'"),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
+        );
         let response = bad_request("<script>", Format::Html);
-        assert!(!std::str::from_utf8(&response.body).unwrap().contains("<script>"));
+        assert!(
+            !std::str::from_utf8(&response.body)
+                .unwrap()
+                .contains("<script>")
+        );
     }
 }

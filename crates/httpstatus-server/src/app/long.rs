@@ -39,7 +39,10 @@ pub async fn long(ex: &mut Exchange<'_>) -> Result<(), ExchangeError> {
             _ = tokio::time::sleep(pause) => {}
             _ = ex.client_gone() => return Err(gone()),
         }
-        if heartbeat.is_some() && Instant::now() < deadline && ex.send_interim(102, "Processing", &Headers::new()).await? {
+        if heartbeat.is_some()
+            && Instant::now() < deadline
+            && ex.send_interim(102, "Processing", &Headers::new()).await?
+        {
             heartbeats += 1;
         }
     }
@@ -59,13 +62,21 @@ pub async fn long(ex: &mut Exchange<'_>) -> Result<(), ExchangeError> {
                 "note": note,
                 "reference": "/102",
             });
-            format!("{}\n", serde_json::to_string_pretty(&value).expect("JSON values serialise"))
+            format!(
+                "{}\n",
+                serde_json::to_string_pretty(&value).expect("JSON values serialise")
+            )
         }
         _ => format!(
             "Operation complete after {elapsed:.1} s ({heartbeats} × 102 Processing sent).\n{note}.\nReference: /102\n"
         ),
     };
-    let content_type = if format == Format::Json { Format::Json } else { Format::Text }.content_type();
+    let content_type = if format == Format::Json {
+        Format::Json
+    } else {
+        Format::Text
+    }
+    .content_type();
     let mut response = Response::new(200, "OK").with_body(content_type, body);
     response.headers.append("Cache-Control", "no-store")?;
     response.headers.append("Vary", "Accept")?;
@@ -83,7 +94,11 @@ pub async fn events(ex: &mut Exchange<'_>) -> Result<(), ExchangeError> {
     };
     let steps = (seconds.ceil() as u64).max(1);
     let final_id = steps + 1;
-    let last_seen = ex.request().headers.get_str("last-event-id").and_then(|id| id.trim().parse::<u64>().ok());
+    let last_seen = ex
+        .request()
+        .headers
+        .get_str("last-event-id")
+        .and_then(|id| id.trim().parse::<u64>().ok());
     if last_seen.is_some_and(|id| id >= final_id) {
         let mut response = Response::new(204, "No Content");
         response.headers.append("Cache-Control", "no-store")?;
@@ -98,7 +113,10 @@ pub async fn events(ex: &mut Exchange<'_>) -> Result<(), ExchangeError> {
 
     let interval = Duration::from_secs_f64(seconds / steps as f64);
     let started = Instant::now();
-    ex.send_chunk(format!("retry: {SSE_RETRY_MS}\n: the operation takes {seconds} s\n\n").as_bytes()).await?;
+    ex.send_chunk(
+        format!("retry: {SSE_RETRY_MS}\n: the operation takes {seconds} s\n\n").as_bytes(),
+    )
+    .await?;
     for step in 1..=steps {
         let due = started + interval * step as u32;
         tokio::select! {
@@ -107,15 +125,20 @@ pub async fn events(ex: &mut Exchange<'_>) -> Result<(), ExchangeError> {
         }
         let percent = step * 100 / steps;
         let data = json!({ "step": step, "of": steps, "percent": percent });
-        ex.send_chunk(format!("id: {step}\nevent: progress\ndata: {data}\n\n").as_bytes()).await?;
+        ex.send_chunk(format!("id: {step}\nevent: progress\ndata: {data}\n\n").as_bytes())
+            .await?;
     }
     let data = json!({ "result": "complete", "seconds": seconds });
-    ex.send_chunk(format!("id: {final_id}\nevent: done\ndata: {data}\n\n").as_bytes()).await?;
+    ex.send_chunk(format!("id: {final_id}\nevent: done\ndata: {data}\n\n").as_bytes())
+        .await?;
     ex.finish().await
 }
 
 /// `seconds` (required, 0 to 300, fractions allowed) and, for `/long`, `heartbeat` (default 1 s, 0 for none).
-fn parse_long(query: Option<&str>, with_heartbeat: bool) -> Result<(f64, Option<Duration>), String> {
+fn parse_long(
+    query: Option<&str>,
+    with_heartbeat: bool,
+) -> Result<(f64, Option<Duration>), String> {
     let help = if with_heartbeat {
         "valid parameters: seconds=N (0 to 300) and heartbeat=S (0.1 to 60, or 0 for none; default 1)"
     } else {
@@ -134,11 +157,17 @@ fn parse_long(query: Option<&str>, with_heartbeat: bool) -> Result<(f64, Option<
         match name.as_str() {
             "seconds" => match number {
                 Some(n) if (0.0..=MAX_SECONDS).contains(&n) => seconds = Some(n),
-                _ => return Err(format!("seconds must be a number from 0 to {MAX_SECONDS}; got {value:?}")),
+                _ => {
+                    return Err(format!(
+                        "seconds must be a number from 0 to {MAX_SECONDS}; got {value:?}"
+                    ));
+                }
             },
             "heartbeat" if with_heartbeat => match number {
-                Some(n) if n == 0.0 => heartbeat = None,
-                Some(n) if (MIN_HEARTBEAT..=MAX_HEARTBEAT).contains(&n) => heartbeat = Some(Duration::from_secs_f64(n)),
+                Some(0.0) => heartbeat = None,
+                Some(n) if (MIN_HEARTBEAT..=MAX_HEARTBEAT).contains(&n) => {
+                    heartbeat = Some(Duration::from_secs_f64(n))
+                }
                 _ => {
                     return Err(format!(
                         "heartbeat must be a number of seconds from {MIN_HEARTBEAT} to {MAX_HEARTBEAT}, or 0 for none; got {value:?}"
@@ -158,10 +187,22 @@ mod tests {
 
     #[test]
     fn long_parameters_table() {
-        assert_eq!(parse_long(Some("seconds=3&heartbeat=1"), true), Ok((3.0, Some(Duration::from_secs(1)))));
-        assert_eq!(parse_long(Some("seconds=0.5"), true), Ok((0.5, Some(Duration::from_secs(1)))));
-        assert_eq!(parse_long(Some("seconds=2&heartbeat=0"), true), Ok((2.0, None)));
-        assert_eq!(parse_long(Some("seconds=2"), false), Ok((2.0, Some(Duration::from_secs(1)))));
+        assert_eq!(
+            parse_long(Some("seconds=3&heartbeat=1"), true),
+            Ok((3.0, Some(Duration::from_secs(1))))
+        );
+        assert_eq!(
+            parse_long(Some("seconds=0.5"), true),
+            Ok((0.5, Some(Duration::from_secs(1))))
+        );
+        assert_eq!(
+            parse_long(Some("seconds=2&heartbeat=0"), true),
+            Ok((2.0, None))
+        );
+        assert_eq!(
+            parse_long(Some("seconds=2"), false),
+            Ok((2.0, Some(Duration::from_secs(1))))
+        );
         for bad in [
             None,
             Some("seconds=-1"),

@@ -46,7 +46,9 @@ fn quality(accept: &str, kind: &str, sub: &str) -> f32 {
     for range in accept.split(',') {
         let mut parts = range.split(';');
         let media = parts.next().unwrap_or("").trim();
-        let Some((k, s)) = media.split_once('/') else { continue };
+        let Some((k, s)) = media.split_once('/') else {
+            continue;
+        };
         let specificity = match (k.trim(), s.trim()) {
             (k, s) if k.eq_ignore_ascii_case(kind) && s.eq_ignore_ascii_case(sub) => 3,
             (k, "*") if k.eq_ignore_ascii_case(kind) => 2,
@@ -54,7 +56,11 @@ fn quality(accept: &str, kind: &str, sub: &str) -> f32 {
             _ => continue,
         };
         let q = parts
-            .filter_map(|p| p.trim().strip_prefix("q=").or_else(|| p.trim().strip_prefix("Q=")))
+            .filter_map(|p| {
+                p.trim()
+                    .strip_prefix("q=")
+                    .or_else(|| p.trim().strip_prefix("Q="))
+            })
             .find_map(|v| v.trim().parse::<f32>().ok())
             .unwrap_or(1.0)
             .clamp(0.0, 1.0);
@@ -75,13 +81,19 @@ mod tests {
             (None, Format::Text),
             (Some("*/*"), Format::Text),
             (Some("application/json"), Format::Json),
-            (Some("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"), Format::Html),
+            (
+                Some("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"),
+                Format::Html,
+            ),
             (Some("application/json, text/plain;q=0.5"), Format::Json),
             (Some("text/*"), Format::Text),
             (Some("text/html;q=0.9, text/plain;q=0.1"), Format::Html),
             (Some("image/png"), Format::Text),
             (Some("application/json;q=0, */*"), Format::Text),
-            (Some("text/plain;q=0, application/json;q=0, text/html;q=0.2"), Format::Html),
+            (
+                Some("text/plain;q=0, application/json;q=0, text/html;q=0.2"),
+                Format::Html,
+            ),
         ];
         for (accept, format) in cases {
             assert_eq!(negotiate(accept.map(str::as_bytes)), *format, "{accept:?}");

@@ -42,7 +42,11 @@ impl Choice {
             target -= weight;
         }
         // Rounding at the top end: the last option with a weight.
-        self.options.iter().rev().find(|(_, w)| *w > 0.0).map_or(self.options[0].0, |(c, _)| *c)
+        self.options
+            .iter()
+            .rev()
+            .find(|(_, w)| *w > 0.0)
+            .map_or(self.options[0].0, |(c, _)| *c)
     }
 }
 
@@ -57,7 +61,10 @@ pub fn parse_spec(spec: &str) -> Result<Choice, String> {
     }
     let items: Vec<&str> = spec.split(',').collect();
     if items.len() > MAX_CHOICES {
-        return Err(format!("at most {MAX_CHOICES} codes can be chosen from; got {}", items.len()));
+        return Err(format!(
+            "at most {MAX_CHOICES} codes can be chosen from; got {}",
+            items.len()
+        ));
     }
     let mut options = Vec::with_capacity(items.len());
     for item in items {
@@ -89,10 +96,14 @@ fn parse_code(text: &str) -> Result<u16, String> {
         if (100..=599).contains(&code) {
             return Ok(code);
         }
-        return Err(format!("{code} is not an HTTP status code: status codes run from 100 to 599; {SPEC_HELP}"));
+        return Err(format!(
+            "{code} is not an HTTP status code: status codes run from 100 to 599; {SPEC_HELP}"
+        ));
     }
     if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(format!("{text} is not an HTTP status code: status codes are three digits, 100 to 599; {SPEC_HELP}"));
+        return Err(format!(
+            "{text} is not an HTTP status code: status codes are three digits, 100 to 599; {SPEC_HELP}"
+        ));
     }
     Err(format!("{text:?} is not a status code; {SPEC_HELP}"))
 }
@@ -119,7 +130,9 @@ pub fn parse_status_params(query: Option<&str>) -> Result<StatusParams, String> 
     for (name, value) in &pairs {
         if name != "header" {
             if seen.contains(&name.as_str()) {
-                return Err(format!("parameter {name} is given more than once; give it once"));
+                return Err(format!(
+                    "parameter {name} is given more than once; give it once"
+                ));
             }
             seen.push(name);
         }
@@ -129,15 +142,26 @@ pub fn parse_status_params(query: Option<&str>) -> Result<StatusParams, String> 
                 params.sleep = Duration::from_millis(ms);
             }
             "heartbeat" => {
-                let ms = parse_integer(name, value, MIN_HEARTBEAT_MS, MAX_HEARTBEAT_MS, "milliseconds")?;
+                let ms = parse_integer(
+                    name,
+                    value,
+                    MIN_HEARTBEAT_MS,
+                    MAX_HEARTBEAT_MS,
+                    "milliseconds",
+                )?;
                 params.heartbeat = Some(Duration::from_millis(ms));
             }
             "interim" => params.interim = parse_interim(value)?,
-            "retry_after" => params.retry_after = Some(parse_integer(name, value, 0, MAX_RETRY_AFTER, "seconds")?),
+            "retry_after" => {
+                params.retry_after =
+                    Some(parse_integer(name, value, 0, MAX_RETRY_AFTER, "seconds")?)
+            }
             "location" => params.location = Some(parse_location(value)?),
             "header" => {
                 if params.headers.len() == MAX_EXTRA_HEADERS {
-                    return Err(format!("at most {MAX_EXTRA_HEADERS} header parameters are allowed"));
+                    return Err(format!(
+                        "at most {MAX_EXTRA_HEADERS} header parameters are allowed"
+                    ));
                 }
                 params.headers.push(parse_header(value)?);
             }
@@ -151,12 +175,20 @@ pub fn parse_status_params(query: Option<&str>) -> Result<StatusParams, String> 
 }
 
 /// A whole number within bounds.
-pub fn parse_integer(name: &str, value: &str, min: u64, max: u64, unit: &str) -> Result<u64, String> {
+pub fn parse_integer(
+    name: &str,
+    value: &str,
+    min: u64,
+    max: u64,
+    unit: &str,
+) -> Result<u64, String> {
     value
         .parse::<u64>()
         .ok()
         .filter(|v| (min..=max).contains(v) && value.bytes().all(|b| b.is_ascii_digit()))
-        .ok_or_else(|| format!("{name} must be a whole number of {unit} from {min} to {max}; got {value:?}"))
+        .ok_or_else(|| {
+            format!("{name} must be a whole number of {unit} from {min} to {max}; got {value:?}")
+        })
 }
 
 /// `102,103`: interim codes (1xx other than 101, which switches protocols).
@@ -165,16 +197,23 @@ fn parse_interim(value: &str) -> Result<Vec<u16>, String> {
     let mut codes = Vec::new();
     for item in value.split(',') {
         let code: u16 = match item.trim() {
-            t if t.len() == 3 && t.bytes().all(|b| b.is_ascii_digit()) => t.parse().expect("three digits"),
+            t if t.len() == 3 && t.bytes().all(|b| b.is_ascii_digit()) => {
+                t.parse().expect("three digits")
+            }
             _ => return Err(format!("{item:?} is not a status code; {help}")),
         };
         if !(100..=199).contains(&code) || code == 101 {
-            return Err(format!("{code} cannot be sent as an interim response; {help}"));
+            return Err(format!(
+                "{code} cannot be sent as an interim response; {help}"
+            ));
         }
         codes.push(code);
     }
     if codes.len() > MAX_INTERIM {
-        return Err(format!("at most {MAX_INTERIM} interim responses; got {}", codes.len()));
+        return Err(format!(
+            "at most {MAX_INTERIM} interim responses; got {}",
+            codes.len()
+        ));
     }
     Ok(codes)
 }
@@ -185,8 +224,13 @@ fn parse_location(value: &str) -> Result<String, String> {
     if !value.starts_with('/') || value.starts_with("//") || value.starts_with("/\\") {
         return Err(format!("{value:?} is not same-origin; {help}"));
     }
-    if value.len() > MAX_LOCATION || !value.bytes().all(|b| b.is_ascii_graphic()) || value.contains('\\') {
-        return Err(format!("{value:?} has characters a path cannot have, or is over {MAX_LOCATION} bytes; {help}"));
+    if value.len() > MAX_LOCATION
+        || !value.bytes().all(|b| b.is_ascii_graphic())
+        || value.contains('\\')
+    {
+        return Err(format!(
+            "{value:?} has characters a path cannot have, or is over {MAX_LOCATION} bytes; {help}"
+        ));
     }
     Ok(value.to_owned())
 }
@@ -207,13 +251,20 @@ const FORBIDDEN_HEADERS: &[&str] = &[
 /// `Name:Value` with a token name and a value without CR, LF or other controls.
 fn parse_header(value: &str) -> Result<(String, String), String> {
     let Some((name, field)) = value.split_once(':') else {
-        return Err(format!("header={value:?} needs the form Name:Value, e.g. header=X-Test:1"));
+        return Err(format!(
+            "header={value:?} needs the form Name:Value, e.g. header=X-Test:1"
+        ));
     };
     let field = field.trim_matches([' ', '\t']);
     if !is_token(name.as_bytes()) {
-        return Err(format!("{name:?} is not a valid header name (letters, digits and !#$%&'*+-.^_`|~ only)"));
+        return Err(format!(
+            "{name:?} is not a valid header name (letters, digits and !#$%&'*+-.^_`|~ only)"
+        ));
     }
-    if FORBIDDEN_HEADERS.iter().any(|f| name.eq_ignore_ascii_case(f)) {
+    if FORBIDDEN_HEADERS
+        .iter()
+        .any(|f| name.eq_ignore_ascii_case(f))
+    {
         return Err(format!(
             "{name} cannot be set with header=: framing, hop-by-hop and Date fields are the server's ({})",
             FORBIDDEN_HEADERS.join(", ")
@@ -244,9 +295,16 @@ mod tests {
             ("200:0,503", &[(200, 0.0), (503, 1.0)]),
         ];
         for (spec, options) in ok {
-            assert_eq!(parse_spec(spec).unwrap().options, options.to_vec(), "{spec}");
+            assert_eq!(
+                parse_spec(spec).unwrap().options,
+                options.to_vec(),
+                "{spec}"
+            );
         }
-        let bad = ["", "abc", "42", "600", "099", "1000", "20x", "200,", "200:x", "200:-1", "200:0", "200:inf", "200:NaN", "2e2"];
+        let bad = [
+            "", "abc", "42", "600", "099", "1000", "20x", "200,", "200:x", "200:-1", "200:0",
+            "200:inf", "200:NaN", "2e2",
+        ];
         for spec in bad {
             let error = parse_spec(spec).unwrap_err();
             assert!(!error.is_empty(), "{spec}");
@@ -277,7 +335,10 @@ mod tests {
         assert_eq!(params.interim, vec![103, 102]);
         assert_eq!(params.retry_after, Some(7));
         assert_eq!(params.location.as_deref(), Some("/x?y=1"));
-        assert_eq!(params.headers, vec![("X-A".into(), "1".into()), ("X-B".into(), "two".into())]);
+        assert_eq!(
+            params.headers,
+            vec![("X-A".into(), "1".into()), ("X-B".into(), "two".into())]
+        );
 
         let bad = [
             "sleep=-1",

@@ -11,7 +11,9 @@ pub enum QueryError {
 
 /// The decoded `(name, value)` pairs in order; a name without `=` has an empty value.
 pub fn parse_query(query: Option<&str>) -> Result<Vec<(String, String)>, QueryError> {
-    let Some(query) = query else { return Ok(Vec::new()) };
+    let Some(query) = query else {
+        return Ok(Vec::new());
+    };
     let mut pairs = Vec::new();
     for part in query.split('&').filter(|p| !p.is_empty()) {
         let (name, value) = part.split_once('=').unwrap_or((part, ""));
@@ -28,7 +30,9 @@ pub fn decode(text: &str, whole: &str) -> Result<String, QueryError> {
     while i < bytes.len() {
         match bytes[i] {
             b'%' => {
-                let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok());
+                let hex = bytes
+                    .get(i + 1..i + 3)
+                    .and_then(|h| std::str::from_utf8(h).ok());
                 let byte = hex
                     .filter(|h| h.bytes().all(|b| b.is_ascii_hexdigit()))
                     .and_then(|h| u8::from_str_radix(h, 16).ok())
@@ -57,15 +61,27 @@ mod tests {
     fn decodes_pairs_in_order() {
         let pairs = parse_query(Some("a=1&header=X-A%3A%20b+c&&flag&a=2")).unwrap();
         let expected = [("a", "1"), ("header", "X-A: b c"), ("flag", ""), ("a", "2")];
-        let got: Vec<(&str, &str)> = pairs.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+        let got: Vec<(&str, &str)> = pairs
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.as_str()))
+            .collect();
         assert_eq!(got, expected);
         assert!(parse_query(None).unwrap().is_empty());
     }
 
     #[test]
     fn rejects_bad_encodings() {
-        assert_eq!(parse_query(Some("a=%zz")), Err(QueryError::BadPercent("a=%zz".into())));
-        assert_eq!(parse_query(Some("a=%4")), Err(QueryError::BadPercent("a=%4".into())));
-        assert_eq!(parse_query(Some("a=%ff")), Err(QueryError::NotUtf8("a=%ff".into())));
+        assert_eq!(
+            parse_query(Some("a=%zz")),
+            Err(QueryError::BadPercent("a=%zz".into()))
+        );
+        assert_eq!(
+            parse_query(Some("a=%4")),
+            Err(QueryError::BadPercent("a=%4".into()))
+        );
+        assert_eq!(
+            parse_query(Some("a=%ff")),
+            Err(QueryError::NotUtf8("a=%ff".into()))
+        );
     }
 }

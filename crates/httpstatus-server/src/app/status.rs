@@ -20,7 +20,8 @@ const DEFAULT_LOCATION: &str = "/status/200";
 /// Answers `/status/{spec}`.
 pub async fn status(ex: &mut Exchange<'_>, spec: &str) -> Result<(), ExchangeError> {
     let format = negotiate(ex.request().headers.get("accept"));
-    let plan = parse_spec(spec).and_then(|choice| Ok((choice, parse_status_params(ex.request().query())?)));
+    let plan = parse_spec(spec)
+        .and_then(|choice| Ok((choice, parse_status_params(ex.request().query())?)));
     let (choice, params) = match plan {
         Ok(plan) => plan,
         Err(message) => return ex.respond(add_cors(bad_request(&message, format))).await,
@@ -33,8 +34,13 @@ pub async fn status(ex: &mut Exchange<'_>, spec: &str) -> Result<(), ExchangeErr
 
     let started = Instant::now();
     let mut sent = Sent::default();
-    if ex.request().version == Version::Http10 && (code < 200 || !params.interim.is_empty() || params.heartbeat.is_some()) {
-        sent.note = Some("HTTP/1.0 clients get no interim responses (RFC 9110 section 15.2), so none were sent".into());
+    if ex.request().version == Version::Http10
+        && (code < 200 || !params.interim.is_empty() || params.heartbeat.is_some())
+    {
+        sent.note = Some(
+            "HTTP/1.0 clients get no interim responses (RFC 9110 section 15.2), so none were sent"
+                .into(),
+        );
     }
 
     // The interim responses: the requested 1xx first, then those of `interim=`.
@@ -65,9 +71,14 @@ pub async fn status(ex: &mut Exchange<'_>, spec: &str) -> Result<(), ExchangeErr
 
     // The final response: the code asked for, or 200 after a requested 1xx.
     let explanation = explain(code);
-    let (final_status, final_reason) = if code < 200 { (200, "OK".to_owned()) } else { (code, explanation.reason.clone()) };
+    let (final_status, final_reason) = if code < 200 {
+        (200, "OK".to_owned())
+    } else {
+        (code, explanation.reason.clone())
+    };
     sent.final_status = final_status;
-    let mut response = explanation_response(final_status, &final_reason, &explanation, &sent, format);
+    let mut response =
+        explanation_response(final_status, &final_reason, &explanation, &sent, format);
     add_code_fields(&mut response, code, &params)?;
     ex.respond(add_cors(response)).await
 }
@@ -84,24 +95,40 @@ async fn send_interim(ex: &mut Exchange<'_>, status: u16) -> Result<bool, Exchan
 }
 
 /// The fields each code calls for (RFC 9110 section 15), then the client's own `header=` fields.
-fn add_code_fields(response: &mut Response, code: u16, params: &StatusParams) -> Result<(), ExchangeError> {
+fn add_code_fields(
+    response: &mut Response,
+    code: u16,
+    params: &StatusParams,
+) -> Result<(), ExchangeError> {
     let headers = &mut response.headers;
     let body_len = response.body.len();
     let location = params.location.clone().or_else(|| {
-        (code == 201 || ((300..400).contains(&code) && code != 304)).then(|| DEFAULT_LOCATION.to_owned())
+        (code == 201 || ((300..400).contains(&code) && code != 304))
+            .then(|| DEFAULT_LOCATION.to_owned())
     });
     if let Some(location) = location {
         headers.append("Location", location)?;
     }
-    let retry_after = params.retry_after.or(matches!(code, 429 | 503).then_some(DEFAULT_RETRY_AFTER));
+    let retry_after = params
+        .retry_after
+        .or(matches!(code, 429 | 503).then_some(DEFAULT_RETRY_AFTER));
     if let Some(seconds) = retry_after {
         headers.append("Retry-After", seconds.to_string())?;
     }
     match code {
-        401 => headers.append("WWW-Authenticate", "Basic realm=\"httpstatus\", charset=\"UTF-8\"")?,
-        407 => headers.append("Proxy-Authenticate", "Basic realm=\"httpstatus\", charset=\"UTF-8\"")?,
+        401 => headers.append(
+            "WWW-Authenticate",
+            "Basic realm=\"httpstatus\", charset=\"UTF-8\"",
+        )?,
+        407 => headers.append(
+            "Proxy-Authenticate",
+            "Basic realm=\"httpstatus\", charset=\"UTF-8\"",
+        )?,
         405 => headers.append("Allow", "GET, HEAD")?,
-        206 if body_len > 0 => headers.append("Content-Range", format!("bytes 0-{}/{}", body_len - 1, body_len))?,
+        206 if body_len > 0 => headers.append(
+            "Content-Range",
+            format!("bytes 0-{}/{}", body_len - 1, body_len),
+        )?,
         416 => headers.append("Content-Range", format!("bytes */{body_len}"))?,
         426 => {
             headers.append("Upgrade", "websocket")?;

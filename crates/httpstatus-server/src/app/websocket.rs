@@ -28,7 +28,10 @@ const IDLE: Duration = Duration::from_secs(60);
 pub async fn switch_or_refuse(ex: &mut Exchange<'_>, format: Format) -> Result<(), ExchangeError> {
     let request = ex.request();
     let asks_websocket = request.wants_upgrade()
-        && request.headers.get("upgrade").is_some_and(|u| u.eq_ignore_ascii_case(b"websocket"));
+        && request
+            .headers
+            .get("upgrade")
+            .is_some_and(|u| u.eq_ignore_ascii_case(b"websocket"));
     if !asks_websocket {
         let explanation = explain(101);
         let sent = Sent {
@@ -41,7 +44,8 @@ pub async fn switch_or_refuse(ex: &mut Exchange<'_>, format: Format) -> Result<(
             ),
             ..Sent::default()
         };
-        let mut response = explanation_response(426, "Upgrade Required", &explanation, &sent, format);
+        let mut response =
+            explanation_response(426, "Upgrade Required", &explanation, &sent, format);
         response.headers.append("Upgrade", "websocket")?;
         response.headers.append("Connection", "Upgrade")?;
         response.headers.append("Vary", "Accept")?;
@@ -49,7 +53,14 @@ pub async fn switch_or_refuse(ex: &mut Exchange<'_>, format: Format) -> Result<(
     }
     if request.method != "GET" {
         let message = "a WebSocket upgrade must use GET (RFC 6455 section 4.1)";
-        return ex.respond(add_cors(error_response(400, "Bad Request", message, format))).await;
+        return ex
+            .respond(add_cors(error_response(
+                400,
+                "Bad Request",
+                message,
+                format,
+            )))
+            .await;
     }
     if request.headers.get("sec-websocket-version") != Some(b"13") {
         let message = "this server speaks WebSocket version 13: send Sec-WebSocket-Version: 13";
@@ -61,12 +72,25 @@ pub async fn switch_or_refuse(ex: &mut Exchange<'_>, format: Format) -> Result<(
     }
     let key = match request.headers.get("sec-websocket-key") {
         // A base64-encoded 16-byte nonce is 24 characters.
-        Some(key) if key.len() == 24 && key.iter().all(|&b| b.is_ascii_alphanumeric() || b"+/=".contains(&b)) => {
+        Some(key)
+            if key.len() == 24
+                && key
+                    .iter()
+                    .all(|&b| b.is_ascii_alphanumeric() || b"+/=".contains(&b)) =>
+        {
             key.to_vec()
         }
         _ => {
-            let message = "Sec-WebSocket-Key must be a base64-encoded 16-byte nonce (24 characters)";
-            return ex.respond(add_cors(error_response(400, "Bad Request", message, format))).await;
+            let message =
+                "Sec-WebSocket-Key must be a base64-encoded 16-byte nonce (24 characters)";
+            return ex
+                .respond(add_cors(error_response(
+                    400,
+                    "Bad Request",
+                    message,
+                    format,
+                )))
+                .await;
         }
     };
 
@@ -74,7 +98,9 @@ pub async fn switch_or_refuse(ex: &mut Exchange<'_>, format: Format) -> Result<(
     headers.append("Upgrade", "websocket")?;
     headers.append("Sec-WebSocket-Accept", derive_accept_key(&key))?;
     let stream = ex.upgrade(&headers).await?;
-    let config = WebSocketConfig::default().max_message_size(Some(MAX_MESSAGE)).max_frame_size(Some(MAX_MESSAGE));
+    let config = WebSocketConfig::default()
+        .max_message_size(Some(MAX_MESSAGE))
+        .max_frame_size(Some(MAX_MESSAGE));
     let mut socket = WebSocketStream::from_raw_socket(stream, Role::Server, Some(config)).await;
     loop {
         let message = match tokio::time::timeout(IDLE, socket.next()).await {

@@ -31,7 +31,11 @@ impl TestServer {
         let (addr_tx, addr_rx) = std::sync::mpsc::channel();
         let (shutdown_tx, shutdown_rx) = tokio::sync::oneshot::channel::<()>();
         let thread = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+                .unwrap();
             runtime.block_on(async move {
                 let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
                 addr_tx.send(listener.local_addr().unwrap()).unwrap();
@@ -39,13 +43,25 @@ impl TestServer {
                     let _ = shutdown_rx.await;
                 };
                 match handler {
-                    Some(handler) => httpstatus_server::run_with(listener, config, handler, shutdown).await.unwrap(),
-                    None => httpstatus_server::run(listener, config, shutdown).await.unwrap(),
+                    Some(handler) => {
+                        httpstatus_server::run_with(listener, config, handler, shutdown)
+                            .await
+                            .unwrap()
+                    }
+                    None => httpstatus_server::run(listener, config, shutdown)
+                        .await
+                        .unwrap(),
                 }
             });
         });
-        let addr = addr_rx.recv_timeout(Duration::from_secs(10)).expect("the server starts");
-        TestServer { addr, shutdown: Some(shutdown_tx), thread: Some(thread) }
+        let addr = addr_rx
+            .recv_timeout(Duration::from_secs(10))
+            .expect("the server starts");
+        TestServer {
+            addr,
+            shutdown: Some(shutdown_tx),
+            thread: Some(thread),
+        }
     }
 
     /// Starts shutdown; returns how long `run` took to return.
@@ -62,7 +78,9 @@ impl TestServer {
 
     pub fn connect(&self) -> TcpStream {
         let stream = TcpStream::connect(self.addr).unwrap();
-        stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
         stream
     }
 
@@ -75,7 +93,8 @@ impl TestServer {
 
     /// Whether a plain request is still served correctly.
     pub fn still_serves(&self) -> bool {
-        let response = self.exchange(b"GET /status/200 HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
+        let response =
+            self.exchange(b"GET /status/200 HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
         status_of(&response) == 200
     }
 }
@@ -95,7 +114,11 @@ pub fn read_to_close(stream: &mut TcpStream) -> Vec<u8> {
             Ok(0) => return out,
             Ok(n) => out.extend_from_slice(&buf[..n]),
             Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => return out,
-            Err(e) => panic!("read failed after {} bytes: {e}: {}", out.len(), String::from_utf8_lossy(&out)),
+            Err(e) => panic!(
+                "read failed after {} bytes: {e}: {}",
+                out.len(),
+                String::from_utf8_lossy(&out)
+            ),
         }
     }
 }
@@ -117,7 +140,9 @@ pub fn complete_responses(bytes: &[u8]) -> usize {
     let mut count = 0;
     let mut rest = bytes;
     loop {
-        let Some(end) = rest.windows(4).position(|w| w == b"\r\n\r\n") else { return count };
+        let Some(end) = rest.windows(4).position(|w| w == b"\r\n\r\n") else {
+            return count;
+        };
         let head = String::from_utf8_lossy(&rest[..end]).to_lowercase();
         let length: usize = head
             .lines()
@@ -179,7 +204,8 @@ impl Handler for TestHandler {
                 "/hello" | "/status/200" => ex.respond(Response::text(200, "OK", "hello\n")).await,
                 "/echo" => {
                     let body = ex.read_body().await?;
-                    ex.respond(Response::new(200, "OK").with_body("application/octet-stream", body)).await
+                    ex.respond(Response::new(200, "OK").with_body("application/octet-stream", body))
+                        .await
                 }
                 "/panic" => panic!("this handler always panics"),
                 "/nothing" => Ok(()),
