@@ -205,12 +205,13 @@ fn write_entry(out: &mut String, page: &CodePage) {
         let expect: Vec<String> = e.expect.iter().map(u16::to_string).collect();
         writeln!(
             out,
-            "            Example {{ language: {:?}, title: {:?}, role: {:?}, expect: &[{}], path: {:?}, code: {:?} }},",
+            "            Example {{ language: {:?}, title: {:?}, role: {:?}, expect: &[{}], path: {:?}, intro: {:?}, code: {:?} }},",
             e.language,
             e.title,
             e.role,
             expect.join(", "),
             e.path,
+            e.intro,
             e.code
         )
         .unwrap();

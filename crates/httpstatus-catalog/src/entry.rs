@@ -144,6 +144,9 @@ pub struct Example {
     /// Client examples: the live endpoint they call.
     #[serde(skip_serializing_if = "str::is_empty")]
     pub path: &'static str,
+    /// Markdown that introduces the example; may be empty.
+    #[serde(skip_serializing_if = "str::is_empty")]
+    pub intro: &'static str,
     pub code: &'static str,
 }
 

@@ -169,7 +169,7 @@ fn class_pages_and_guides_exist() {
 
 #[test]
 fn unassigned_codes_fall_back_to_their_class() {
-    for (code, fallback) in [(299, 200), (477, 400), (599, 500), (150, 100), (399, 300)] {
+    for (code, fallback) in [(299, 200), (477, 400), (577, 500), (150, 100), (399, 300)] {
         match lookup(code) {
             Ok(Lookup::Unassigned {
                 code: c,

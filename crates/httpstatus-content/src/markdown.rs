@@ -15,6 +15,8 @@ pub struct Fence<'a> {
     pub info: &'a str,
     pub code: String,
     pub line: usize,
+    /// The Markdown between the previous fence (or the section start) and this one, trimmed.
+    pub intro: String,
 }
 
 fn fence_marker(line: &str) -> Option<&str> {
@@ -59,22 +61,33 @@ pub fn sections(body: &str) -> (String, Vec<RawSection<'_>>) {
     (preamble.trim().to_owned(), out)
 }
 
-/// Returns every top-level fenced code block of a section, with the text between blocks dropped.
-pub fn fences(section: &str) -> Vec<Fence<'_>> {
+/// Returns every top-level fenced code block of a section, each with the text that introduces it, and the
+/// text after the last block (which belongs to no block).
+pub fn fences(section: &str) -> (Vec<Fence<'_>>, String) {
     let mut out = Vec::new();
     let mut current: Option<(&str, &str, usize, String)> = None;
+    let mut prose = String::new();
     for (index, line) in section.lines().enumerate() {
         match current.as_mut() {
             None => {
                 if let Some(marker) = fence_marker(line) {
                     let info = line.trim_start()[marker.len()..].trim();
                     current = Some((marker, info, index + 1, String::new()));
+                } else {
+                    prose.push_str(line);
+                    prose.push('\n');
                 }
             }
             Some((marker, _, _, code)) => {
                 if line.trim() == *marker {
                     let (_, info, line, code) = current.take().expect("a fence is open");
-                    out.push(Fence { info, code, line });
+                    let intro = std::mem::take(&mut prose).trim().to_owned();
+                    out.push(Fence {
+                        info,
+                        code,
+                        line,
+                        intro,
+                    });
                 } else {
                     code.push_str(line);
                     code.push('\n');
@@ -82,7 +95,7 @@ pub fn fences(section: &str) -> Vec<Fence<'_>> {
             }
         }
     }
-    out
+    (out, prose.trim().to_owned())
 }
 
 /// The attributes of an info string, in order: `(name, value)`.
@@ -155,9 +168,13 @@ mod tests {
     #[test]
     fn fences_and_info() {
         let section = "Text\n```javascript title=\"Say \\\"hi\\\"\" role=\"server\"\nconsole.log(1)\n```\nbetween\n```http\nGET / HTTP/1.1\n```\n";
-        let f = fences(section);
+        let (f, trailing) = fences(section);
         assert_eq!(f.len(), 2);
         assert_eq!(f[0].code, "console.log(1)\n");
+        assert_eq!(
+            (f[0].intro.as_str(), f[1].intro.as_str(), trailing.as_str()),
+            ("Text", "between", "")
+        );
         let (lang, attrs) = parse_info(f[0].info).unwrap();
         assert_eq!(lang, "javascript");
         assert_eq!(attrs[0], ("title".to_owned(), "Say \"hi\"".to_owned()));

@@ -96,6 +96,8 @@ pub struct Example {
     pub request: String,
     /// Client examples: the live endpoint they call.
     pub path: String,
+    /// Markdown that introduces the example (the text before its fence), possibly empty.
+    pub intro: String,
     pub code: String,
 }
 
@@ -356,7 +358,14 @@ fn check_flags(front: &FrontMatter) -> Result<(), String> {
 
 fn parse_examples(section: &str, line: usize) -> Result<Vec<Example>, String> {
     let mut out = Vec::new();
-    for fence in fences(section) {
+    let (blocks, trailing) = fences(section);
+    if !trailing.is_empty() {
+        return Err(
+            "text after the last example in `Examples`: move it before the example it introduces"
+                .into(),
+        );
+    }
+    for fence in blocks {
         let at = line + fence.line;
         let (language, attributes) =
             parse_info(fence.info).map_err(|e| format!("example at body line {at}: {e}"))?;
@@ -373,6 +382,7 @@ fn parse_examples(section: &str, line: usize) -> Result<Vec<Example>, String> {
             expect_headers: Vec::new(),
             request: String::new(),
             path: String::new(),
+            intro: fence.intro.clone(),
             code: fence.code.clone(),
         };
         for (key, value) in attributes {
