@@ -232,7 +232,8 @@ pub fn short(out: &mut dyn Write, style: &Style, lookup: &Lookup) -> io::Result<
 pub fn wrap(text: &str, width: usize, indent: &str) -> String {
     let options = textwrap::Options::new(width.max(20))
         .initial_indent(indent)
-        .subsequent_indent(indent);
+        .subsequent_indent(indent)
+        .word_splitter(textwrap::WordSplitter::NoHyphenation);
     textwrap::fill(text, options)
 }
 
@@ -275,7 +276,8 @@ fn markdown_raw(out: &mut dyn Write, style: &Style, text: &str) -> io::Result<()
         };
         let options = textwrap::Options::new(style.width)
             .initial_indent(&first)
-            .subsequent_indent(&rest);
+            .subsequent_indent(&rest)
+            .word_splitter(textwrap::WordSplitter::NoHyphenation);
         writeln!(out, "{}", textwrap::fill(text, options))?;
         paragraph.clear();
         Ok(())
