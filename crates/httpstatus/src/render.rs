@@ -194,13 +194,26 @@ pub fn page(out: &mut dyn Write, style: &Style, entry: &Entry) -> io::Result<()>
             "http" => "HTTP",
             other => other,
         };
-        writeln!(
-            out,
-            "{}",
-            style.bold(&format!("{label}: {}", example.title))
-        )?;
+        if !example.intro.is_empty() {
+            markdown(out, style, example.intro)?;
+            writeln!(out)?;
+        }
+        let heading = if example
+            .title
+            .to_lowercase()
+            .starts_with(&label.to_lowercase())
+        {
+            example.title.to_owned()
+        } else {
+            format!("{label}: {}", example.title)
+        };
+        writeln!(out, "{}", style.bold(&heading))?;
         for line in example.code.lines() {
-            writeln!(out, "    {}", style.inline_code(line))?;
+            if line.trim().is_empty() {
+                writeln!(out)?;
+            } else {
+                writeln!(out, "    {}", style.inline_code(line))?;
+            }
         }
         writeln!(out)?;
     }
