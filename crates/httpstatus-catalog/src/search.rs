@@ -36,6 +36,10 @@ const W_VENDOR: f32 = 5.0;
 const W_SUMMARY: f32 = 2.0;
 const W_BODY: f32 = 0.6;
 
+/// Terms of a query past this many are ignored: a person's query is a few words, and each term costs a pass
+/// over the vocabulary when it is misspelt.
+pub const MAX_TERMS: usize = 32;
+
 const STOP_WORDS: &[&str] = &[
     "a", "an", "the", "is", "are", "was", "of", "to", "in", "on", "for", "and", "or", "my", "i",
     "it", "what", "does", "do", "mean", "means", "meaning", "http", "https", "status", "code",
@@ -229,6 +233,7 @@ fn search_in(index: &Index, query: &str, limit: usize) -> Vec<Hit> {
     let query_terms: Vec<String> = terms(query)
         .into_iter()
         .filter(|t| !(t.len() == 3 && t.parse::<u16>().is_ok()))
+        .take(MAX_TERMS)
         .collect();
     let count = query_terms.len();
     for (position, term) in query_terms.iter().enumerate() {
@@ -300,6 +305,14 @@ mod tests {
         );
         assert_eq!(terms("I'm a teapot"), vec!["im", "teapot"]);
         assert_eq!(terms("error 404"), vec!["404"]);
+    }
+
+    #[test]
+    fn terms_past_the_cap_are_ignored() {
+        let filler: Vec<String> = (0..MAX_TERMS).map(|i| format!("qqq{i}x")).collect();
+        let capped = format!("{} teapot", filler.join(" "));
+        assert!(search("teapot", 5).iter().any(|h| h.entry.code == 418));
+        assert!(!search(&capped, 5).iter().any(|h| h.entry.code == 418));
     }
 
     #[test]

@@ -18,7 +18,7 @@ pub struct Config {
     pub body_read_timeout: Duration,
     /// Longest time one write may wait for a client that does not read; past it the connection closes.
     pub write_timeout: Duration,
-    /// Connections served at once; further clients wait in the listen backlog.
+    /// Connections served at once; a client past it gets an immediate 503 with `Connection: close`.
     pub max_connections: usize,
     /// After shutdown starts, how long in-flight requests may take before their connections are dropped.
     pub shutdown_grace: Duration,

@@ -31,9 +31,16 @@ pub struct Connection {
     stream: TcpStream,
     /// Bytes received and not yet consumed: pipelined requests and body bytes wait here.
     pub(crate) read_buf: BytesMut,
+    /// The response being written: heads and small bodies are gathered here and go out in one write. Kept
+    /// across requests so that a keep-alive connection does not allocate it again for every response.
+    pub(crate) write_buf: Vec<u8>,
     /// How long one write may block.
     write_timeout: Duration,
 }
+
+/// Past this capacity the write buffer is released after use, so that one large response does not pin memory
+/// for the rest of a connection's life.
+const KEEP_WRITE_BUF: usize = 16 * 1024;
 
 impl Connection {
     pub(crate) fn new(stream: TcpStream, write_timeout: Duration) -> Self {
@@ -42,6 +49,7 @@ impl Connection {
         Connection {
             stream,
             read_buf: BytesMut::with_capacity(8 * 1024),
+            write_buf: Vec::new(),
             write_timeout,
         }
     }
@@ -112,6 +120,24 @@ impl Connection {
                 "the client did not read the response in time",
             )),
         }
+    }
+
+    /// Writes and empties [`Connection::write_buf`].
+    pub(crate) async fn flush_write_buf(&mut self) -> io::Result<()> {
+        let result = match timeout(self.write_timeout, self.stream.write_all(&self.write_buf)).await
+        {
+            Ok(result) => result,
+            Err(_) => Err(io::Error::new(
+                io::ErrorKind::TimedOut,
+                "the client did not read the response in time",
+            )),
+        };
+        if self.write_buf.capacity() > KEEP_WRITE_BUF {
+            self.write_buf = Vec::new();
+        } else {
+            self.write_buf.clear();
+        }
+        result
     }
 
     /// Resolves when the client closes the connection or it fails. Bytes that arrive meanwhile (a pipelined

@@ -1,23 +1,34 @@
 //! The `Date` field value, formatted at most once a second per thread.
 
-use std::cell::RefCell;
+use std::cell::Cell;
 use std::time::{SystemTime, UNIX_EPOCH};
+
+/// Length of an IMF-fixdate such as `Sun, 06 Nov 1994 08:49:37 GMT`.
+const DATE_LEN: usize = 29;
 
 thread_local! {
     /// (second it was made for, formatted IMF-fixdate).
-    static CACHE: RefCell<(u64, String)> = const { RefCell::new((u64::MAX, String::new())) };
+    static CACHE: Cell<(u64, [u8; DATE_LEN])> = const { Cell::new((u64::MAX, [0; DATE_LEN])) };
 }
 
 /// The current time as an IMF-fixdate, e.g. `Sun, 06 Nov 1994 08:49:37 GMT`.
 pub fn http_date() -> String {
+    String::from_utf8_lossy(&http_date_bytes()).into_owned()
+}
+
+/// [`http_date`] as bytes, without allocating: what the server writes into every response head.
+pub fn http_date_bytes() -> [u8; DATE_LEN] {
     let now = SystemTime::now();
     let second = now.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
     CACHE.with(|cache| {
-        let mut cache = cache.borrow_mut();
-        if cache.0 != second {
-            *cache = (second, httpdate::fmt_http_date(now));
+        let (cached_second, cached) = cache.get();
+        if cached_second == second {
+            return cached;
         }
-        cache.1.clone()
+        let mut formatted = [0; DATE_LEN];
+        formatted.copy_from_slice(httpdate::fmt_http_date(now).as_bytes());
+        cache.set((second, formatted));
+        formatted
     })
 }
 
@@ -29,5 +40,7 @@ mod tests {
         assert_eq!(date.len(), 29, "{date}");
         assert!(date.ends_with(" GMT"), "{date}");
         assert!(httpdate::parse_http_date(&date).is_ok());
+        let bytes = super::http_date_bytes();
+        assert!(httpdate::parse_http_date(std::str::from_utf8(&bytes).unwrap()).is_ok());
     }
 }

@@ -14,7 +14,7 @@ use tokio::sync::watch;
 
 use crate::Config;
 use crate::connection::{Connection, ReadMoreError, Upgraded};
-use crate::date::http_date;
+use crate::date::http_date_bytes;
 use crate::response::Response;
 
 /// Why an exchange could not go on. Returned by the exchange's methods; a handler passes it up with `?` and
@@ -75,8 +75,6 @@ pub struct Exchange<'c> {
     pub(crate) body_bytes: u64,
     /// When the request head was complete.
     pub(crate) started: Instant,
-    /// Reused buffer for heads and chunks.
-    scratch: Vec<u8>,
 }
 
 impl<'c> Exchange<'c> {
@@ -100,7 +98,6 @@ impl<'c> Exchange<'c> {
             status: None,
             body_bytes: 0,
             started: Instant::now(),
-            scratch: Vec::new(),
         }
     }
 
@@ -141,11 +138,11 @@ impl<'c> Exchange<'c> {
         if self.request.version == Version::Http10 {
             return Ok(false);
         }
-        self.scratch.clear();
-        encode_status_line(status, reason, &mut self.scratch);
-        headers.encode(&mut self.scratch);
-        self.scratch.extend_from_slice(b"\r\n");
-        self.conn.write_all(&self.scratch).await?;
+        self.conn.write_buf.clear();
+        encode_status_line(status, reason, &mut self.conn.write_buf);
+        headers.encode(&mut self.conn.write_buf);
+        self.conn.write_buf.extend_from_slice(b"\r\n");
+        self.conn.flush_write_buf().await?;
         if status == 100 {
             self.continue_sent = true;
         }
@@ -221,11 +218,12 @@ impl<'c> Exchange<'c> {
             Framing::Length(length),
         )?;
         if !no_body {
-            self.scratch.extend_from_slice(&response.body);
+            self.conn.write_buf.reserve(response.body.len());
+            self.conn.write_buf.extend_from_slice(&response.body);
             self.body_bytes = response.body.len() as u64;
         }
         self.sent = Sent::Done;
-        self.flush_scratch().await
+        self.flush_write_buf().await
     }
 
     /// Sends the final head of a body that follows in pieces ([`Exchange::send_chunk`], then
@@ -254,21 +252,21 @@ impl<'c> Exchange<'c> {
         } else {
             Sent::Streaming { chunked }
         };
-        self.flush_scratch().await
+        self.flush_write_buf().await
     }
 
     /// Sends one piece of a streamed body (nothing for HEAD).
     pub async fn send_chunk(&mut self, data: &[u8]) -> Result<(), ExchangeError> {
         match self.sent {
             Sent::Streaming { chunked } => {
-                self.scratch.clear();
+                self.conn.write_buf.clear();
                 if chunked {
-                    encode_chunk(data, &mut self.scratch);
+                    encode_chunk(data, &mut self.conn.write_buf);
                 } else {
-                    self.scratch.extend_from_slice(data);
+                    self.conn.write_buf.extend_from_slice(data);
                 }
                 self.body_bytes += data.len() as u64;
-                self.flush_scratch().await
+                self.flush_write_buf().await
             }
             Sent::Done if self.status.is_some() => Ok(()),
             _ => Err(ExchangeError::Misuse(
@@ -283,9 +281,9 @@ impl<'c> Exchange<'c> {
             Sent::Streaming { chunked } => {
                 self.sent = Sent::Done;
                 if chunked {
-                    self.scratch.clear();
-                    encode_last_chunk(&Headers::new(), &mut self.scratch);
-                    self.flush_scratch().await?;
+                    self.conn.write_buf.clear();
+                    encode_last_chunk(&Headers::new(), &mut self.conn.write_buf);
+                    self.flush_write_buf().await?;
                 }
                 Ok(())
             }
@@ -310,20 +308,20 @@ impl<'c> Exchange<'c> {
                 "an upgrade before the request body was read",
             ));
         }
-        self.scratch.clear();
-        encode_status_line(101, "Switching Protocols", &mut self.scratch);
-        encode_field("Date", http_date().as_bytes(), &mut self.scratch);
-        headers.encode(&mut self.scratch);
-        encode_field("Connection", b"Upgrade", &mut self.scratch);
-        self.scratch.extend_from_slice(b"\r\n");
+        self.conn.write_buf.clear();
+        encode_status_line(101, "Switching Protocols", &mut self.conn.write_buf);
+        encode_field("Date", &http_date_bytes(), &mut self.conn.write_buf);
+        headers.encode(&mut self.conn.write_buf);
+        encode_field("Connection", b"Upgrade", &mut self.conn.write_buf);
+        self.conn.write_buf.extend_from_slice(b"\r\n");
         self.sent = Sent::Upgraded;
         self.status = Some(101);
         self.keep_alive = false;
-        self.flush_scratch().await?;
+        self.flush_write_buf().await?;
         Ok(self.conn.upgraded())
     }
 
-    /// Writes the final head into `scratch`: status line, Date, the handler's fields (less those the server
+    /// Writes the final head into the connection's write buffer: status line, Date, the handler's fields (less those the server
     /// owns), framing, and Connection.
     fn write_final_head(
         &mut self,
@@ -341,9 +339,9 @@ impl<'c> Exchange<'c> {
         self.keep_alive =
             self.request.keep_alive && !stopping && !body_blocks_reuse && !stream_to_close;
 
-        self.scratch.clear();
-        encode_status_line(status, reason, &mut self.scratch);
-        encode_field("Date", http_date().as_bytes(), &mut self.scratch);
+        self.conn.write_buf.clear();
+        encode_status_line(status, reason, &mut self.conn.write_buf);
+        encode_field("Date", &http_date_bytes(), &mut self.conn.write_buf);
         let mut connection: Vec<u8> = Vec::new();
         for (name, value) in headers.iter() {
             if name.eq_ignore_ascii_case("connection") {
@@ -352,19 +350,20 @@ impl<'c> Exchange<'c> {
                 }
                 connection.extend_from_slice(value);
             } else if !is_server_owned(name) {
-                encode_field(name, value, &mut self.scratch);
+                encode_field(name, value, &mut self.conn.write_buf);
             }
         }
         match framing {
             Framing::Length(Some(length)) => {
+                let mut digits = [0; 20];
                 encode_field(
                     "Content-Length",
-                    length.to_string().as_bytes(),
-                    &mut self.scratch,
+                    decimal(length, &mut digits),
+                    &mut self.conn.write_buf,
                 );
             }
             Framing::Stream { chunked: true } if !status_has_no_body(status) => {
-                encode_field("Transfer-Encoding", b"chunked", &mut self.scratch);
+                encode_field("Transfer-Encoding", b"chunked", &mut self.conn.write_buf);
             }
             _ => {}
         }
@@ -380,17 +379,18 @@ impl<'c> Exchange<'c> {
             connection.extend_from_slice(token);
         }
         if !connection.is_empty() {
-            encode_field("Connection", &connection, &mut self.scratch);
+            encode_field("Connection", &connection, &mut self.conn.write_buf);
         }
-        self.scratch.extend_from_slice(b"\r\n");
+        self.conn.write_buf.extend_from_slice(b"\r\n");
         self.status = Some(status);
         Ok(())
     }
 
-    async fn flush_scratch(&mut self) -> Result<(), ExchangeError> {
-        let result = self.conn.write_all(&self.scratch).await;
-        self.scratch.clear();
-        result.map_err(ExchangeError::from)
+    async fn flush_write_buf(&mut self) -> Result<(), ExchangeError> {
+        self.conn
+            .flush_write_buf()
+            .await
+            .map_err(ExchangeError::from)
     }
 
     /// After the handler: reads and drops whatever body it left unread, so the next request can be found.
@@ -441,6 +441,19 @@ enum Framing {
     Stream { chunked: bool },
 }
 
+/// `n` in decimal, written into `digits` without allocating.
+fn decimal(mut n: u64, digits: &mut [u8; 20]) -> &[u8] {
+    let mut start = digits.len();
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            return &digits[start..];
+        }
+    }
+}
+
 /// 1xx, 204 and 304 never carry a body (RFC 9110 sections 15.2, 15.3.5, 15.4.5).
 pub(crate) fn status_has_no_body(status: u16) -> bool {
     matches!(status, 100..=199 | 204 | 304)
@@ -450,5 +463,16 @@ pub(crate) fn status_has_no_body(status: u16) -> bool {
 fn is_server_owned(name: &str) -> bool {
     ["date", "content-length", "transfer-encoding", "keep-alive"]
         .iter()
-        .any(|owned| name.eq_ignore_ascii_case(owned))
+        .any(|owned| name.len() == owned.len() && name.eq_ignore_ascii_case(owned))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn decimal_writes_every_magnitude() {
+        for n in [0, 7, 10, 183, 65_535, 1 << 40, u64::MAX] {
+            let mut digits = [0; 20];
+            assert_eq!(super::decimal(n, &mut digits), n.to_string().as_bytes());
+        }
+    }
 }

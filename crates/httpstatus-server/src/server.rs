@@ -5,13 +5,15 @@ use std::io;
 use std::sync::Arc;
 use std::time::Duration;
 
-use httpstatus_wire::{RequestHead, reason_phrase};
+use httpstatus_wire::{RequestHead, encode_field, encode_status_line, reason_phrase};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{Semaphore, watch};
 use tokio::task::JoinSet;
 use tokio::time::timeout;
 
 use crate::connection::{Connection, HeadError};
+use crate::date::http_date;
 use crate::exchange::{Exchange, ExchangeError, Sent};
 use crate::handler::{CatchPanic, Handler, panic_message};
 use crate::log::access_log;
@@ -33,18 +35,16 @@ pub async fn run_with(
     let config = Arc::new(config);
     let (stop_sender, stop) = watch::channel(false);
     let permits = Arc::new(Semaphore::new(config.max_connections.max(1)));
+    // Refusing takes a moment per client (send the 503, let it arrive); past this many at once, close at once.
+    let refusals = Arc::new(Semaphore::new(MAX_REFUSALS_AT_ONCE));
     let mut connections = JoinSet::new();
     let shutdown = std::pin::pin!(shutdown);
     let mut shutdown = shutdown;
 
     loop {
-        let permit = tokio::select! {
-            _ = &mut shutdown => break,
-            Some(_) = connections.join_next(), if !connections.is_empty() => continue,
-            permit = permits.clone().acquire_owned() => permit.expect("the semaphore is never closed"),
-        };
         let stream = tokio::select! {
             _ = &mut shutdown => break,
+            Some(_) = connections.join_next(), if !connections.is_empty() => continue,
             accepted = listener.accept() => match accepted {
                 Ok((stream, _)) => stream,
                 Err(error) => {
@@ -56,6 +56,17 @@ pub async fn run_with(
                     continue;
                 }
             },
+        };
+        let Ok(permit) = permits.clone().try_acquire_owned() else {
+            // Over the connection limit: answer now rather than leave the client queued with no word.
+            if let Ok(slot) = refusals.clone().try_acquire_owned() {
+                let log = config.access_log;
+                connections.spawn(async move {
+                    refuse_over_limit(stream, log).await;
+                    drop(slot);
+                });
+            }
+            continue;
         };
         let (config, handler, stop) = (config.clone(), handler.clone(), stop.clone());
         connections.spawn(async move {
@@ -75,6 +86,51 @@ pub async fn run_with(
     }
     Ok(())
 }
+
+/// Most over-limit clients being sent their 503 at the same moment; further ones are closed without a word.
+const MAX_REFUSALS_AT_ONCE: usize = 64;
+
+/// Answers a client past the connection limit with `503 Service Unavailable` and `Connection: close`, without
+/// reading its request, then closes. The request bytes are drained for a moment after the answer so that the
+/// close does not reset the connection before the client has read it.
+async fn refuse_over_limit(mut stream: TcpStream, log: bool) {
+    const BODY: &str =
+        "503 Service Unavailable: the server is at its connection limit; try again in a moment\n";
+    let mut response = Vec::with_capacity(256);
+    encode_status_line(503, "Service Unavailable", &mut response);
+    encode_field("Date", http_date().as_bytes(), &mut response);
+    encode_field("Content-Type", b"text/plain; charset=utf-8", &mut response);
+    encode_field(
+        "Content-Length",
+        BODY.len().to_string().as_bytes(),
+        &mut response,
+    );
+    encode_field("Retry-After", b"1", &mut response);
+    encode_field("Connection", b"close", &mut response);
+    response.extend_from_slice(b"\r\n");
+    response.extend_from_slice(BODY.as_bytes());
+    let started = std::time::Instant::now();
+    let _ = stream.set_nodelay(true);
+    let written = timeout(REFUSAL_TIME, stream.write_all(&response)).await;
+    if matches!(written, Ok(Ok(()))) {
+        let _ = timeout(REFUSAL_TIME, stream.shutdown()).await;
+        let mut sink = [0u8; 4096];
+        let _ = timeout(REFUSAL_TIME, async {
+            while let Ok(n) = stream.read(&mut sink).await {
+                if n == 0 {
+                    break;
+                }
+            }
+        })
+        .await;
+    }
+    if log {
+        access_log("-", "-", Some(503), BODY.len() as u64, started.elapsed());
+    }
+}
+
+/// How long refusing one over-limit client may take in each step (write, then drain).
+const REFUSAL_TIME: Duration = Duration::from_millis(250);
 
 /// Serves requests on one connection, in order, until it closes.
 async fn serve_connection(

@@ -1,147 +1,218 @@
-//! A corpus of malformed and hostile requests, each with the status it must get, each followed by a check that
-//! the server still serves a normal request.
+//! The hostile-request corpus (`tests/hostile/corpus.json`, shared with the h11 differential test) against the
+//! server as `httpstatus serve` runs it: each case gets its statuses and its connection handling, and the server
+//! keeps serving after every one.
+//!
+//! The cases come from published request-smuggling and parser-differential work, cited per case in the corpus:
+//! PortSwigger's request-smuggling material and James Kettle's desync research (CL.TE, TE.CL, obfuscated
+//! Transfer-Encoding, CL.0), the HTTP Garden (Kallus et al., bare CR and LF, NUL bytes, chunk sizes), AWS
+//! http-desync-guardian's tables, Linhart et al. (2005), and RFC 9112 sections 2 to 7 and 11.
 
 mod common;
 
+use std::io::Write;
+use std::net::Shutdown;
 use std::sync::Arc;
 
-use common::{TestHandler, TestServer, normalise, quick_config, status_of};
-use httpstatus_server::app::Live;
-use httpstatus_server::{BoxFuture, Exchange, ExchangeError, Handler};
+use common::{TestServer, quick_config, read_to_close, status_of};
+use httpstatus_server::Everything;
+use serde_json::Value;
 
-/// The live endpoints, plus `/echo` (which reads the body, so that body errors surface).
-struct LiveAndEcho;
+/// The corpus, read at compile time so that the test and the file cannot disagree about where it is.
+const CORPUS: &str = include_str!("../../../tests/hostile/corpus.json");
 
-impl Handler for LiveAndEcho {
-    fn handle<'a, 'c>(
-        &'a self,
-        ex: &'a mut Exchange<'c>,
-    ) -> BoxFuture<'a, Result<(), ExchangeError>> {
-        if ex.request().path() == "/echo" {
-            TestHandler.handle(ex)
-        } else {
-            Live.handle(ex)
+/// One case of the corpus, with its request expanded to bytes.
+struct Case {
+    name: String,
+    request: Vec<u8>,
+    expect: Vec<u16>,
+    keep: bool,
+}
+
+/// Corpus strings hold one byte per code point (U+0000 to U+00FF), so that CR, LF, NUL and bytes over 0x7F
+/// are all written plainly in JSON.
+fn bytes_of(text: &str) -> Vec<u8> {
+    text.chars()
+        .map(|c| u8::try_from(u32::from(c)).expect("corpus strings hold bytes as U+0000 to U+00FF"))
+        .collect()
+}
+
+fn load() -> (Vec<u8>, Vec<Case>, Value) {
+    let doc: Value = serde_json::from_str(CORPUS).expect("corpus.json is JSON");
+    let probe = bytes_of(doc["probe"].as_str().expect("a probe request"));
+    let cases = doc["cases"]
+        .as_array()
+        .expect("a list of cases")
+        .iter()
+        .map(|case| {
+            let name = case["name"].as_str().expect("a name").to_owned();
+            let mut request = case["request"].as_str().expect("a request").to_owned();
+            if let Some(repeat) = case.get("repeat") {
+                let marker = repeat["marker"].as_str().expect("a marker");
+                let unit = repeat["unit"].as_str().expect("a unit");
+                let count = repeat["count"].as_u64().expect("a count") as usize;
+                assert!(request.contains(marker), "{name}: the marker is missing");
+                request = request.replace(marker, &unit.repeat(count));
+            }
+            let expect = case["expect"]
+                .as_array()
+                .expect("expected statuses")
+                .iter()
+                .map(|s| s.as_u64().expect("a status") as u16)
+                .collect();
+            let keep = match case["connection"].as_str() {
+                Some("keep") => true,
+                Some("close") => false,
+                other => panic!("{name}: connection is {other:?}, not keep or close"),
+            };
+            Case {
+                name,
+                request: bytes_of(&request),
+                expect,
+                keep,
+            }
+        })
+        .collect();
+    (probe, cases, doc)
+}
+
+/// One response as read back: its status, whether it said `Connection: close`, and its body.
+struct Reply {
+    status: u16,
+    closes: bool,
+    body: String,
+}
+
+/// Splits what the server sent into Content-Length-framed responses (every response the corpus provokes is one).
+fn replies(mut bytes: &[u8]) -> Result<Vec<Reply>, String> {
+    let mut out = Vec::new();
+    while !bytes.is_empty() {
+        let end = bytes
+            .windows(4)
+            .position(|w| w == b"\r\n\r\n")
+            .ok_or_else(|| format!("an unfinished head: {}", String::from_utf8_lossy(bytes)))?;
+        let head = String::from_utf8_lossy(&bytes[..end]).to_ascii_lowercase();
+        let length: usize = head
+            .lines()
+            .find_map(|l| l.strip_prefix("content-length: "))
+            .map_or(Ok(0), |v| v.trim().parse())
+            .map_err(|_| format!("a bad Content-Length in {head}"))?;
+        let closes = head.lines().any(|l| l == "connection: close");
+        let total = end + 4 + length;
+        if bytes.len() < total {
+            return Err(format!("a short body after {head}"));
+        }
+        out.push(Reply {
+            status: status_of(bytes),
+            closes,
+            body: String::from_utf8_lossy(&bytes[end + 4..total]).into_owned(),
+        });
+        bytes = &bytes[total..];
+    }
+    Ok(out)
+}
+
+/// Sends the case and then the probe on one connection, half-closes, and reads everything until the server
+/// closes. A server that stops reading early (after a 431, say) may refuse the rest of the write; that is fine.
+fn run_case(server: &TestServer, request: &[u8], probe: &[u8]) -> Vec<u8> {
+    let mut stream = server.connect();
+    let mut all = request.to_vec();
+    all.extend_from_slice(probe);
+    let _ = stream.write_all(&all);
+    let _ = stream.shutdown(Shutdown::Write);
+    read_to_close(&mut stream)
+}
+
+/// What was wrong with one case's outcome, if anything.
+fn check(case: &Case, got: &[Reply]) -> Option<String> {
+    let statuses: Vec<u16> = got.iter().map(|r| r.status).collect();
+    let mut wanted = case.expect.clone();
+    if case.keep {
+        // The probe, answered on the same connection.
+        wanted.push(226);
+    }
+    if statuses != wanted {
+        let handling = if case.keep { "keep" } else { "close" };
+        return Some(format!(
+            "expected {:?} then {handling} (so {wanted:?} with the probe's 226), got {statuses:?}",
+            case.expect
+        ));
+    }
+    if !case.keep {
+        // A refusal at the framing level says so, and why, before closing.
+        if let Some(last) = got.last().filter(|r| r.status >= 400) {
+            if !last.closes {
+                return Some(format!(
+                    "the {} closes without Connection: close",
+                    last.status
+                ));
+            }
+            if !last.body.starts_with(&format!("{} ", last.status)) {
+                return Some(format!(
+                    "the {} body does not explain it: {:?}",
+                    last.status, last.body
+                ));
+            }
         }
     }
+    None
 }
-
-fn server() -> TestServer {
-    TestServer::start_with(quick_config(), Arc::new(LiveAndEcho))
-}
-
-/// (name, raw request, expected status).
-const CORPUS: &[(&str, &[u8], u16)] = &[
-    ("missing host", b"GET /status/200 HTTP/1.1\r\n\r\n", 400),
-    ("two hosts", b"GET /status/200 HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", 400),
-    ("two identical hosts", b"GET /status/200 HTTP/1.1\r\nHost: a\r\nHost: a\r\n\r\n", 400),
-    ("host with space", b"GET /status/200 HTTP/1.1\r\nHost: a b\r\n\r\n", 400),
-    ("host with slash", b"GET /status/200 HTTP/1.1\r\nHost: a/b\r\n\r\n", 400),
-    ("host with at-sign", b"GET /status/200 HTTP/1.1\r\nHost: user@a\r\n\r\n", 400),
-    ("cl and te", b"POST /status/200 HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400),
-    ("te and cl", b"POST /status/200 HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n0\r\n\r\n", 400),
-    ("conflicting cl", b"POST /status/200 HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd", 400),
-    ("conflicting cl list", b"POST /status/200 HTTP/1.1\r\nHost: a\r\nContent-Length: 3, 4\r\n\r\nabcd", 400),
-    ("negative cl", b"POST /status/200 HTTP/1.1\r\nHost: a\r\nContent-Length: -3\r\n\r\n", 400),
-    ("plus cl", b"POST /status/200 HTTP/1.1\r\nHost: a\r\nContent-Length: +3\r\n\r\nabc", 400),
-    ("hex cl", b"POST /status/200 HTTP/1.1\r\nHost: a\r\nContent-Length: 0x3\r\n\r\nabc", 400),
-    ("empty cl", b"POST /status/200 HTTP/1.1\r\nHost: a\r\nContent-Length:\r\n\r\n", 400),
-    ("overflowing cl", b"POST /status/200 HTTP/1.1\r\nHost: a\r\nContent-Length: 184467440737095516160\r\n\r\n", 400),
-    ("cl with space inside", b"POST /status/200 HTTP/1.1\r\nHost: a\r\nContent-Length: 1 2\r\n\r\n", 400),
-    ("huge cl", b"POST /status/200 HTTP/1.1\r\nHost: a\r\nContent-Length: 99999999999\r\n\r\n", 413),
-    ("gzip then chunked", b"POST /status/200 HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n", 501),
-    ("identity te", b"POST /status/200 HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: identity\r\n\r\n", 400),
-    ("chunked then gzip", b"POST /status/200 HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked, gzip\r\n\r\n", 400),
-    ("chunked twice", b"POST /status/200 HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked, chunked\r\n\r\n0\r\n\r\n", 400),
-    ("xchunked", b"POST /status/200 HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: xchunked\r\n\r\n", 400),
-    ("te in http/1.0", b"POST /status/200 HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400),
-    ("chunk size not hex", b"POST /echo HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", 400),
-    ("chunk size with 0x", b"POST /echo HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n0x2\r\nab\r\n0\r\n\r\n", 400),
-    ("chunk size negative", b"POST /echo HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n-2\r\nab\r\n0\r\n\r\n", 400),
-    ("chunk size empty", b"POST /echo HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n\r\nab\r\n0\r\n\r\n", 400),
-    ("chunk size overflow", b"POST /echo HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n100000000000000000\r\n", 400),
-    ("chunk too big", b"POST /echo HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\nFFFFFFFF\r\n", 413),
-    ("chunk data too long", b"POST /echo HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabc\r\n0\r\n\r\n", 400),
-    ("chunk lf only", b"POST /echo HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n2\nab\r\n0\r\n\r\n", 400),
-    ("folded trailer", b"POST /echo HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nX: 1\r\n 2\r\n\r\n", 400),
-    ("obs-fold space", b"GET /status/200 HTTP/1.1\r\nHost: a\r\nX-A: 1\r\n 2\r\n\r\n", 400),
-    ("obs-fold tab", b"GET /status/200 HTTP/1.1\r\nHost: a\r\nX-A: 1\r\n\t2\r\n\r\n", 400),
-    ("space before first header", b"GET /status/200 HTTP/1.1\r\n Host: a\r\n\r\n", 400),
-    ("bare cr in request line", b"GET /status/200\rHTTP/1.1\r\nHost: a\r\n\r\n", 400),
-    ("bare cr in header", b"GET /status/200 HTTP/1.1\r\nHost: a\r\nX: a\rb\r\n\r\n", 400),
-    ("bare cr line end", b"GET /status/200 HTTP/1.1\rHost: a\r\r\n\r\n", 400),
-    ("space before colon", b"GET /status/200 HTTP/1.1\r\nHost : a\r\n\r\n", 400),
-    ("empty header name", b"GET /status/200 HTTP/1.1\r\nHost: a\r\n: x\r\n\r\n", 400),
-    ("header without colon", b"GET /status/200 HTTP/1.1\r\nHost: a\r\nX-No-Colon\r\n\r\n", 400),
-    ("quote in header name", b"GET /status/200 HTTP/1.1\r\nHost: a\r\nX\"A: 1\r\n\r\n", 400),
-    ("nul in header value", b"GET /status/200 HTTP/1.1\r\nHost: a\r\nX: a\x00b\r\n\r\n", 400),
-    ("del in header value", b"GET /status/200 HTTP/1.1\r\nHost: a\r\nX: a\x7fb\r\n\r\n", 400),
-    ("control in header value", b"GET /status/200 HTTP/1.1\r\nHost: a\r\nX: a\x1bb\r\n\r\n", 400),
-    ("non-ascii header name", b"GET /status/200 HTTP/1.1\r\nHost: a\r\nX\xc3\xa9: 1\r\n\r\n", 400),
-    ("double space in request line", b"GET  /status/200 HTTP/1.1\r\nHost: a\r\n\r\n", 400),
-    ("tab in request line", b"GET\t/status/200 HTTP/1.1\r\nHost: a\r\n\r\n", 400),
-    ("http/0.9 request", b"GET /status/200\r\n\r\n", 400),
-    ("lowercase version", b"GET /status/200 http/1.1\r\nHost: a\r\n\r\n", 400),
-    ("garbage version", b"GET /status/200 HTTP/x.y\r\nHost: a\r\n\r\n", 400),
-    ("http/2 preface", b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", 505),
-    ("http/3 version", b"GET /status/200 HTTP/3.0\r\nHost: a\r\n\r\n", 505),
-    ("method with paren", b"G(T /status/200 HTTP/1.1\r\nHost: a\r\n\r\n", 400),
-    ("non-ascii target", b"GET /status/\xff HTTP/1.1\r\nHost: a\r\n\r\n", 400),
-    ("trailing words", b"GET /status/200 HTTP/1.1 now\r\nHost: a\r\n\r\n", 400),
-    ("binary noise", b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03\r\n\r\n", 400),
-    ("unsupported expectation", b"GET /status/200 HTTP/1.1\r\nHost: a\r\nExpect: 200-ok\r\n\r\n", 417),
-    ("bad status code", b"GET /status/abc HTTP/1.1\r\nHost: a\r\n\r\n", 400),
-    ("two-digit code", b"GET /status/42 HTTP/1.1\r\nHost: a\r\n\r\n", 400),
-    ("code over 599", b"GET /status/600 HTTP/1.1\r\nHost: a\r\n\r\n", 400),
-    ("sleep over the cap", b"GET /status/200?sleep=999999 HTTP/1.1\r\nHost: a\r\n\r\n", 400),
-    ("header injection", b"GET /status/200?header=X:a%0d%0aSet-Cookie:1 HTTP/1.1\r\nHost: a\r\n\r\n", 400),
-    ("framing header", b"GET /status/200?header=Content-Length:0 HTTP/1.1\r\nHost: a\r\n\r\n", 400),
-    ("open redirect", b"GET /status/302?location=//evil.example HTTP/1.1\r\nHost: a\r\n\r\n", 400),
-];
 
 #[test]
-fn every_hostile_request_gets_its_status_and_the_server_keeps_serving() {
-    assert!(
-        CORPUS.len() >= 50,
-        "the corpus has {} requests",
-        CORPUS.len()
-    );
-    let server = server();
-    let mut failures = Vec::new();
-    for (name, request, expected) in CORPUS {
-        let response = server.exchange(request);
-        let status = status_of(&response);
-        if status != *expected {
-            failures.push(format!(
-                "{name}: expected {expected}, got {status}: {}",
-                normalise(&response)
-            ));
+fn every_corpus_case_gets_its_statuses_and_connection_handling() {
+    let (probe, cases, doc) = load();
+    assert!(cases.len() >= 150, "the corpus has {} cases", cases.len());
+    let mut names: Vec<&str> = cases.iter().map(|c| c.name.as_str()).collect();
+    names.sort_unstable();
+    names.dedup();
+    assert_eq!(names.len(), cases.len(), "case names are unique");
+    for case in doc["cases"].as_array().unwrap() {
+        for source in case["source"].as_array().expect("sources") {
+            let key = source.as_str().unwrap().split('#').next().unwrap();
+            assert!(
+                doc["sources"].get(key).is_some(),
+                "{}: the source {key} is not listed in sources",
+                case["name"]
+            );
         }
-        let text = String::from_utf8_lossy(&response);
-        if *expected >= 400 && status == *expected && !text.contains(&format!("{expected} ")) {
-            failures.push(format!("{name}: the body does not explain the error"));
+    }
+
+    let server = TestServer::start_with(
+        quick_config(),
+        Arc::new(Everything::new("http://127.0.0.1")),
+    );
+    let mut failures = Vec::new();
+    for case in &cases {
+        let bytes = run_case(&server, &case.request, &probe);
+        let problem = match replies(&bytes) {
+            Ok(got) => check(case, &got),
+            Err(error) => Some(error),
+        };
+        if let Some(problem) = problem {
+            let shown: String = String::from_utf8_lossy(&bytes).chars().take(400).collect();
+            failures.push(format!("{}: {problem}\n    {shown:?}", case.name));
         }
         if !server.still_serves() {
-            failures.push(format!("{name}: the server stopped serving"));
+            failures.push(format!("{}: the server stopped serving", case.name));
         }
     }
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases failed:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
-fn limits_give_414_and_431() {
-    let server = server();
-    let long_target = format!(
-        "GET /status/200?{} HTTP/1.1\r\nHost: a\r\n\r\n",
-        "a".repeat(9000)
+fn the_probe_alone_is_answered_then_the_connection_closes() {
+    let (probe, _, _) = load();
+    let server = TestServer::start_with(
+        quick_config(),
+        Arc::new(Everything::new("http://127.0.0.1")),
     );
-    assert_eq!(status_of(&server.exchange(long_target.as_bytes())), 414);
-    let big_head = format!(
-        "GET /status/200 HTTP/1.1\r\nHost: a\r\nX-Big: {}\r\n\r\n",
-        "b".repeat(40_000)
-    );
-    assert_eq!(status_of(&server.exchange(big_head.as_bytes())), 431);
-    let many: String = (0..150).map(|i| format!("X-{i}: {i}\r\n")).collect();
-    let many = format!("GET /status/200 HTTP/1.1\r\nHost: a\r\n{many}\r\n");
-    assert_eq!(status_of(&server.exchange(many.as_bytes())), 431);
-    assert!(server.still_serves());
+    let got = replies(&run_case(&server, b"", &probe)).unwrap();
+    let statuses: Vec<u16> = got.iter().map(|r| r.status).collect();
+    assert_eq!(statuses, [226]);
+    assert!(got[0].closes);
 }

@@ -6,7 +6,7 @@ use std::io::{Read, Write};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use common::{TestHandler, TestServer, normalise, quick_config, read_to_close, status_of};
+use common::{TestHandler, TestServer, normalise, quick_config, read_to_close};
 
 fn server() -> TestServer {
     TestServer::start_with(quick_config(), Arc::new(TestHandler))
@@ -151,7 +151,7 @@ fn shutdown_gives_up_on_requests_past_the_grace_period() {
 }
 
 #[test]
-fn the_connection_limit_queues_extra_clients() {
+fn the_connection_limit_refuses_extra_clients_at_once() {
     let mut config = quick_config();
     config.max_connections = 1;
     config.idle_timeout = Duration::from_secs(5);
@@ -162,21 +162,21 @@ fn the_connection_limit_queues_extra_clients() {
         .unwrap();
     let mut buf = [0u8; 1024];
     assert!(first.read(&mut buf).unwrap() > 0);
-    // The second client waits in the backlog until the first connection ends.
+    // The second client is told at once that the server is full, and the connection closes.
+    let started = Instant::now();
     let mut second = server.connect();
     second
-        .write_all(b"GET /hello HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
+        .write_all(b"GET /hello HTTP/1.1\r\nHost: t\r\n\r\n")
         .unwrap();
-    second
-        .set_read_timeout(Some(Duration::from_millis(300)))
-        .unwrap();
+    let response = normalise(&read_to_close(&mut second));
     assert!(
-        second.read(&mut buf).is_err(),
-        "served beyond the connection limit"
+        response.starts_with("HTTP/1.1 503 Service Unavailable\r\nDate: DATE\r\n"),
+        "{response}"
     );
+    assert!(response.contains("Connection: close\r\n"), "{response}");
+    assert!(started.elapsed() < Duration::from_secs(1));
+    // Once the first connection ends, its slot serves the next client.
     drop(first);
-    second
-        .set_read_timeout(Some(Duration::from_secs(5)))
-        .unwrap();
-    assert_eq!(status_of(&read_to_close(&mut second)), 200);
+    std::thread::sleep(Duration::from_millis(100));
+    assert!(server.still_serves());
 }

@@ -177,16 +177,22 @@ impl BodyDecoder {
     }
 
     fn decode_trailers(&mut self, buf: &mut BytesMut) -> Result<BodyEvent, WireError> {
-        // The common case: no trailers, only the final CRLF.
-        match &buf[..] {
+        // The common case: no trailers, only the final empty line. A bare LF ends it too, as it ends trailer
+        // lines and heads; left to `find_head_end`, it would swallow everything up to the next empty line.
+        let empty_line = match &buf[..] {
             [] | [b'\r'] => return Ok(BodyEvent::Incomplete),
-            [b'\r', b'\n', ..] => {
-                buf.advance(2);
-                self.state = State::Done;
-                return Ok(BodyEvent::End(Headers::new()));
-            }
-            [b'\r', _, ..] => return Err(WireError::InvalidTrailer),
-            _ => {}
+            [b'\r', b'\n', ..] => Some(2),
+            [b'\n', ..] => Some(1),
+            _ => None,
+        };
+        if let Some(len) = empty_line {
+            buf.advance(len);
+            self.state = State::Done;
+            return Ok(BodyEvent::End(Headers::new()));
+        }
+        if buf[0] == b'\r' {
+            // A CR not followed by LF.
+            return Err(WireError::InvalidTrailer);
         }
         let Some(len) = find_head_end(buf) else {
             if buf.len() > self.limits.max_head {
@@ -228,7 +234,9 @@ fn parse_chunk_size(line: &[u8]) -> Result<u64, WireError> {
         .strip_suffix(b"\r")
         .ok_or(WireError::InvalidChunkSize)?;
     let digits = line.iter().take_while(|b| b.is_ascii_hexdigit()).count();
-    if digits == 0 || digits > 16 {
+    // Leading zeros are allowed (`1*HEXDIG`); more than 16 significant digits overflow 64 bits.
+    let zeros = line[..digits].iter().take_while(|&&b| b == b'0').count();
+    if digits == 0 || digits - zeros > 16 {
         return Err(WireError::InvalidChunkSize);
     }
     let rest = &line[digits..];
@@ -243,7 +251,11 @@ fn parse_chunk_size(line: &[u8]) -> Result<u64, WireError> {
     if ext.is_empty() && ext_start > 0 {
         return Err(WireError::InvalidChunkSize);
     }
-    let digits = std::str::from_utf8(&line[..digits]).map_err(|_| WireError::InvalidChunkSize)?;
+    if zeros == digits {
+        return Ok(0);
+    }
+    let digits =
+        std::str::from_utf8(&line[zeros..digits]).map_err(|_| WireError::InvalidChunkSize)?;
     u64::from_str_radix(digits, 16).map_err(|_| WireError::InvalidChunkSize)
 }
 
@@ -324,6 +336,13 @@ mod tests {
     }
 
     #[test]
+    fn chunk_sizes_may_have_leading_zeros() {
+        let input = b"00000000000000000005\r\nhello\r\n000\r\n\r\n";
+        let (body, _) = decode_all(BodyFraming::Chunked, input, input.len()).unwrap();
+        assert_eq!(body, b"hello");
+    }
+
+    #[test]
     fn chunked_leaves_the_next_request_in_the_buffer() {
         let mut decoder = BodyDecoder::new(BodyFraming::Chunked, Limits::default());
         let mut buf = BytesMut::from(&b"1\r\na\r\n0\r\n\r\nGET"[..]);
@@ -350,6 +369,7 @@ mod tests {
             (b"5\r\nhelloXX0\r\n\r\n", 400),    // data not followed by CRLF
             (b"5\r\nhello\n0\r\n\r\n", 400),
             (b"11111111111111111\r\n", 400), // 17 hex digits
+            (b"00000000000000000011111111111111111\r\n", 400), // 17 significant digits
             (b"FFFFFFFFFFFFFFFF\r\n", 413),  // fits u64, over the body limit
             (b"41\r\n", 413),                // 65 bytes, limit 64
             (b"5;a\x00b\r\nhello\r\n0\r\n\r\n", 400),
@@ -367,6 +387,18 @@ mod tests {
                 String::from_utf8_lossy(input).escape_debug()
             );
         }
+    }
+
+    #[test]
+    fn a_bare_lf_ends_the_trailer_section_without_swallowing_the_next_request() {
+        // Found by fuzzing: after `0\r\n`, a bare LF was not taken as the empty line that ends the trailers,
+        // and the decoder consumed everything up to the next empty line, the next request's head included.
+        let mut decoder = BodyDecoder::new(BodyFraming::Chunked, Limits::default());
+        let mut buf = BytesMut::from(&b"0\r\n\nGET /next HTTP/1.1\r\nHost: a\r\n\r\n"[..]);
+        assert_eq!(decoder.decode(&mut buf), Ok(BodyEvent::End(Headers::new())));
+        assert_eq!(&buf[..], b"GET /next HTTP/1.1\r\nHost: a\r\n\r\n");
+        let (body, trailers) = decode_all(BodyFraming::Chunked, b"1\r\na\r\n0\r\n\n", 1).unwrap();
+        assert_eq!((body, trailers), (b"a".to_vec(), Headers::new()));
     }
 
     #[test]

@@ -4,10 +4,26 @@ use crate::WireError;
 
 /// Header fields in the order they were received or added. Names compare case-insensitively; values are bytes,
 /// since HTTP allows obs-text in them.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+///
+/// All names live in one string and all values in one buffer, so a head of any size costs three allocations
+/// rather than two per field.
+#[derive(Clone, Default)]
 pub struct Headers {
-    /// (name as written, value without surrounding whitespace), in order; repeated names stay separate entries.
-    entries: Vec<(String, Vec<u8>)>,
+    /// Every name as written, back to back.
+    names: String,
+    /// Every value without surrounding whitespace, back to back.
+    values: Vec<u8>,
+    /// Where each field lies in `names` and `values`, in order; repeated names stay separate fields.
+    fields: Vec<Field>,
+}
+
+/// One field's place in the buffers of [`Headers`].
+#[derive(Debug, Clone, Copy)]
+struct Field {
+    /// Byte range of the name in `names`.
+    name: (usize, usize),
+    /// Byte range of the value in `values`.
+    value: (usize, usize),
 }
 
 impl Headers {
@@ -25,7 +41,7 @@ impl Headers {
         if !is_field_value(value) {
             return Err(WireError::InvalidHeaderValue);
         }
-        self.entries.push((name.to_owned(), trim(value).to_vec()));
+        self.push(name, trim(value));
         Ok(())
     }
 
@@ -39,26 +55,64 @@ impl Headers {
             return Err(WireError::InvalidHeaderValue);
         }
         self.remove(name);
-        self.entries.push((name.to_owned(), trim(value).to_vec()));
+        self.push(name, trim(value));
         Ok(())
     }
 
     /// Adds a field already checked by the parser.
     pub(crate) fn push_unchecked(&mut self, name: &str, value: &[u8]) {
-        self.entries.push((name.to_owned(), trim(value).to_vec()));
+        self.push(name, trim(value));
+    }
+
+    fn push(&mut self, name: &str, value: &[u8]) {
+        if self.fields.is_empty() {
+            // Room for a typical head at once, so that adding fields seldom reallocates.
+            self.fields.reserve(8);
+            self.names.reserve(128);
+            self.values.reserve(256);
+        }
+        let name_start = self.names.len();
+        self.names.push_str(name);
+        let value_start = self.values.len();
+        self.values.extend_from_slice(value);
+        self.fields.push(Field {
+            name: (name_start, self.names.len()),
+            value: (value_start, self.values.len()),
+        });
+    }
+
+    fn name_of(&self, field: &Field) -> &str {
+        &self.names[field.name.0..field.name.1]
+    }
+
+    fn value_of(&self, field: &Field) -> &[u8] {
+        &self.values[field.value.0..field.value.1]
     }
 
     /// Removes every field of this name.
     pub fn remove(&mut self, name: &str) {
-        self.entries.retain(|(n, _)| !n.eq_ignore_ascii_case(name));
+        if !self.contains(name) {
+            return;
+        }
+        let kept: Vec<(String, Vec<u8>)> = self
+            .iter()
+            .filter(|(n, _)| !n.eq_ignore_ascii_case(name))
+            .map(|(n, v)| (n.to_owned(), v.to_vec()))
+            .collect();
+        self.names.clear();
+        self.values.clear();
+        self.fields.clear();
+        for (n, v) in kept {
+            self.push(&n, &v);
+        }
     }
 
     /// The first value of this name.
     pub fn get(&self, name: &str) -> Option<&[u8]> {
-        self.entries
+        self.fields
             .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_slice())
+            .find(|f| self.name_of(f).eq_ignore_ascii_case(name))
+            .map(|f| self.value_of(f))
     }
 
     /// The first value of this name, if it is UTF-8.
@@ -68,10 +122,10 @@ impl Headers {
 
     /// Every value of this name, in order.
     pub fn get_all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a [u8]> + 'a {
-        self.entries
+        self.fields
             .iter()
-            .filter(move |(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_slice())
+            .filter(move |f| self.name_of(f).eq_ignore_ascii_case(name))
+            .map(|f| self.value_of(f))
     }
 
     pub fn contains(&self, name: &str) -> bool {
@@ -88,20 +142,23 @@ impl Headers {
     }
 
     pub fn iter(&self) -> impl Iterator<Item = (&str, &[u8])> {
-        self.entries.iter().map(|(n, v)| (n.as_str(), v.as_slice()))
+        self.fields
+            .iter()
+            .map(|f| (self.name_of(f), self.value_of(f)))
     }
 
     pub fn len(&self) -> usize {
-        self.entries.len()
+        self.fields.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.fields.is_empty()
     }
 
     /// Writes `name: value\r\n` for every field.
     pub fn encode(&self, dst: &mut Vec<u8>) {
-        for (name, value) in &self.entries {
+        dst.reserve(self.names.len() + self.values.len() + 4 * self.fields.len());
+        for (name, value) in self.iter() {
             dst.extend_from_slice(name.as_bytes());
             dst.extend_from_slice(b": ");
             dst.extend_from_slice(value);
@@ -110,10 +167,56 @@ impl Headers {
     }
 }
 
-/// `tchar` of RFC 9110 section 5.6.2.
-pub fn is_tchar(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
+/// Two lists are equal when they hold the same fields in the same order, names compared as written.
+impl PartialEq for Headers {
+    fn eq(&self, other: &Self) -> bool {
+        self.fields.len() == other.fields.len() && self.iter().eq(other.iter())
+    }
 }
+
+impl Eq for Headers {}
+
+impl std::fmt::Debug for Headers {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let entries: Vec<(&str, &[u8])> = self.iter().collect();
+        f.debug_struct("Headers")
+            .field("entries", &entries)
+            .finish()
+    }
+}
+
+/// `tchar` of RFC 9110 section 5.6.2, one table look-up per byte.
+pub fn is_tchar(b: u8) -> bool {
+    TCHAR[b as usize]
+}
+
+const TCHAR: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = c.is_ascii_alphanumeric()
+            || matches!(
+                c,
+                b'!' | b'#'
+                    | b'$'
+                    | b'%'
+                    | b'&'
+                    | b'\''
+                    | b'*'
+                    | b'+'
+                    | b'-'
+                    | b'.'
+                    | b'^'
+                    | b'_'
+                    | b'`'
+                    | b'|'
+                    | b'~'
+            );
+        b += 1;
+    }
+    table
+};
 
 /// A non-empty sequence of `tchar`.
 pub fn is_token(s: &[u8]) -> bool {
@@ -187,6 +290,35 @@ mod tests {
         assert!(h.has_token("connection", "upgrade"));
         assert!(h.has_token("connection", "Keep-Alive"));
         assert!(!h.has_token("connection", "close"));
+    }
+
+    #[test]
+    fn tchar_table_is_rfc_9110() {
+        for b in 0..=255u8 {
+            let expected = b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b);
+            assert_eq!(is_tchar(b), expected, "{b:#x}");
+        }
+    }
+
+    #[test]
+    fn removing_keeps_the_others_in_order_and_compares_by_fields() {
+        let mut h = Headers::new();
+        for (name, value) in [("A", "1"), ("B", "2"), ("a", "3"), ("C", "4")] {
+            h.append(name, value).unwrap();
+        }
+        h.remove("a");
+        assert_eq!(
+            h.iter().collect::<Vec<_>>(),
+            vec![("B", &b"2"[..]), ("C", &b"4"[..])]
+        );
+        let mut same = Headers::new();
+        same.append("B", "2").unwrap();
+        same.append("C", "4").unwrap();
+        assert_eq!(h, same);
+        assert_eq!(format!("{h:?}"), format!("{same:?}"));
+        same.append("D", "").unwrap();
+        assert_ne!(h, same);
+        assert_eq!(same.get("d"), Some(&b""[..]));
     }
 
     #[test]

@@ -45,25 +45,37 @@ impl RequestHead {
 
     /// The path of an origin-form or absolute-form target, without the query.
     pub fn path(&self) -> &str {
-        let target = self.origin_form();
-        target.split_once('?').map_or(target, |(path, _)| path)
+        self.path_and_query().0
     }
 
     /// The query string without `?`, if there is one.
     pub fn query(&self) -> Option<&str> {
-        self.origin_form().split_once('?').map(|(_, query)| query)
+        self.path_and_query().1
     }
 
-    /// The target with any `scheme://authority` prefix removed.
-    fn origin_form(&self) -> &str {
+    /// The path and query of the target, with any `http://authority` or `https://authority` prefix removed
+    /// (the scheme in any case, RFC 3986 section 3.1). The authority ends at the first `/`, `?` or `#`, so
+    /// `http://a?x=/b` has the path `/` and the query `x=/b`.
+    fn path_and_query(&self) -> (&str, Option<&str>) {
         let target = self.target.as_str();
-        if let Some(rest) = target
-            .strip_prefix("http://")
-            .or_else(|| target.strip_prefix("https://"))
-        {
-            return rest.find('/').map_or("/", |i| &rest[i..]);
+        let after_scheme = ["http://", "https://"].iter().find_map(|scheme| {
+            let prefix = target.get(..scheme.len())?;
+            prefix
+                .eq_ignore_ascii_case(scheme)
+                .then(|| &target[scheme.len()..])
+        });
+        let origin = match after_scheme {
+            Some(rest) => match rest.find(['/', '?', '#']) {
+                Some(i) if rest.as_bytes()[i] == b'/' => &rest[i..],
+                Some(i) if rest.as_bytes()[i] == b'?' => return ("/", Some(&rest[i + 1..])),
+                _ => return ("/", None),
+            },
+            None => target,
+        };
+        match origin.split_once('?') {
+            Some((path, query)) => (path, Some(query)),
+            None => (origin, None),
         }
-        target
     }
 
     /// Whether the client asks to switch protocols (`Connection: upgrade` with an `Upgrade` header).
@@ -73,6 +85,9 @@ impl RequestHead {
             && self.headers.contains("upgrade")
     }
 }
+
+/// Header slots kept on the stack while parsing; limits above this many use the heap.
+const STACK_HEADER_SLOTS: usize = 128;
 
 /// Parses one request head from the start of `buf`.
 ///
@@ -102,7 +117,8 @@ pub fn parse_request_head(
 
     let line_end = match memchr(b'\n', rest) {
         Some(i) => i,
-        None if rest.len() > limits.max_request_line => {
+        // A CR at the end may be the line's own CR with its LF still to come: it does not count.
+        None if strip_cr(rest).len() > limits.max_request_line => {
             return Err(WireError::RequestLineTooLong {
                 limit: limits.max_request_line,
             });
@@ -144,8 +160,17 @@ pub fn parse_request_head(
         head
     };
 
-    let mut slots = vec![httparse::EMPTY_HEADER; limits.max_headers];
-    let mut request = httparse::Request::new(&mut slots);
+    // Header slots on the stack for the usual limits; a larger limit gets them on the heap. Either way httparse
+    // sees exactly `max_headers` slots, so "too many headers" means the same thing.
+    let mut stack_slots = [httparse::EMPTY_HEADER; STACK_HEADER_SLOTS];
+    let mut heap_slots = Vec::new();
+    let slots: &mut [httparse::Header<'_>] = if limits.max_headers <= STACK_HEADER_SLOTS {
+        &mut stack_slots[..limits.max_headers]
+    } else {
+        heap_slots.resize(limits.max_headers, httparse::EMPTY_HEADER);
+        &mut heap_slots
+    };
+    let mut request = httparse::Request::new(slots);
     match request.parse(head) {
         Ok(httparse::Status::Complete(_)) => {}
         Ok(httparse::Status::Partial) => {
@@ -233,7 +258,7 @@ fn check_request_line(line: &[u8]) -> Result<(Version, bool), WireError> {
             "the target is empty or has characters outside visible ASCII",
         ));
     }
-    match version {
+    let version = match version {
         b"HTTP/1.1" => Ok((Version::Http11, false)),
         b"HTTP/1.0" => Ok((Version::Http10, false)),
         [b'H', b'T', b'T', b'P', b'/', major, b'.', minor]
@@ -251,7 +276,10 @@ fn check_request_line(line: &[u8]) -> Result<(Version, bool), WireError> {
         _ => Err(WireError::InvalidRequestLine(
             "the version is not HTTP/1.1 or HTTP/1.0",
         )),
-    }
+    }?;
+    // After the version, so that the HTTP/2 preface (`PRI * HTTP/2.0`) gets its 505.
+    check_target_form(method, target)?;
+    Ok(version)
 }
 
 fn map_httparse_error(error: httparse::Error, limits: &Limits) -> WireError {
@@ -272,7 +300,109 @@ fn map_httparse_error(error: httparse::Error, limits: &Limits) -> WireError {
     }
 }
 
-/// RFC 9112 section 3.2: exactly one Host in HTTP/1.1, at most one in HTTP/1.0, and a valid `host[:port]`.
+/// RFC 9112 section 3.2: the four forms of request target. Origin-form (`/path?query`) and absolute-form
+/// (`scheme:...`) go with any method, authority-form (`host:port`) only with CONNECT, asterisk-form (`*`) only
+/// with OPTIONS; anything else (`a:80` on a GET, `status/200` without its slash) is a 400.
+fn check_target_form(method: &[u8], target: &[u8]) -> Result<(), WireError> {
+    let valid = if method == b"CONNECT" {
+        is_host_and_port(target, true)
+    } else if target.starts_with(b"/") {
+        true
+    } else if target == b"*" {
+        method == b"OPTIONS"
+    } else if is_host_and_port(target, true) {
+        // `a:80` also parses as a URI with the scheme `a`; it is the authority-form a proxy would get.
+        false
+    } else {
+        is_absolute_form(target) && !has_userinfo(target)
+    };
+    if valid {
+        Ok(())
+    } else {
+        Err(WireError::InvalidRequestLine(
+            "the target must be /path (or an absolute URL); host:port goes only with CONNECT and * only with OPTIONS",
+        ))
+    }
+}
+
+/// `scheme ":" ...` where `scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )` (RFC 3986 section 3.1).
+fn is_absolute_form(target: &[u8]) -> bool {
+    let Some(colon) = memchr(b':', target) else {
+        return false;
+    };
+    let scheme = &target[..colon];
+    scheme.first().is_some_and(u8::is_ascii_alphabetic)
+        && scheme
+            .iter()
+            .all(|&b| b.is_ascii_alphanumeric() || b"+-.".contains(&b))
+}
+
+/// Whether an `http://` or `https://` target names a user (`http://user@host/`), which RFC 9110 section 4.2.4
+/// says to treat as an error: the part before `@` is easily mistaken for the host.
+fn has_userinfo(target: &[u8]) -> bool {
+    let Some(start) = target.windows(3).position(|w| w == b"://") else {
+        return false;
+    };
+    let scheme = &target[..start];
+    if !(scheme.eq_ignore_ascii_case(b"http") || scheme.eq_ignore_ascii_case(b"https")) {
+        return false;
+    }
+    let authority = &target[start + 3..];
+    let end = authority
+        .iter()
+        .position(|b| b"/?#".contains(b))
+        .unwrap_or(authority.len());
+    authority[..end].contains(&b'@')
+}
+
+/// `uri-host [ ":" port ]` (RFC 9112 section 3.2, RFC 3986 section 3.2.2): an IP literal in brackets or a
+/// reg-name (unreserved, percent-encoded and sub-delims characters; no second colon), then digits after a colon.
+fn is_host_and_port(value: &[u8], port_required: bool) -> bool {
+    let (host_ok, rest) = if let Some(literal) = value.strip_prefix(b"[") {
+        match memchr(b']', literal) {
+            Some(end) => {
+                let inside = &literal[..end];
+                let ok = !inside.is_empty()
+                    && inside
+                        .iter()
+                        .all(|&b| b.is_ascii_alphanumeric() || b":.-_~!$&'()*+,;=".contains(&b));
+                (ok, &literal[end + 1..])
+            }
+            None => (false, &b""[..]),
+        }
+    } else {
+        let end = memchr(b':', value).unwrap_or(value.len());
+        (is_reg_name(&value[..end]), &value[end..])
+    };
+    let port_ok = match rest {
+        [] => !port_required,
+        [b':', port @ ..] => port.iter().all(u8::is_ascii_digit),
+        _ => false,
+    };
+    host_ok && port_ok
+}
+
+/// `reg-name = *( unreserved / pct-encoded / sub-delims )` (RFC 3986 section 3.2.2).
+fn is_reg_name(name: &[u8]) -> bool {
+    let mut i = 0;
+    while i < name.len() {
+        match name[i] {
+            b'%' => {
+                let hex = name.get(i + 1..i + 3);
+                if !hex.is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit)) {
+                    return false;
+                }
+                i += 3;
+            }
+            b if b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=".contains(&b) => i += 1,
+            _ => return false,
+        }
+    }
+    true
+}
+
+/// RFC 9112 section 3.2: exactly one Host in HTTP/1.1, at most one in HTTP/1.0, and a valid `host[:port]`
+/// (or empty, for a target without an authority).
 fn check_host(headers: &Headers, version: Version) -> Result<(), WireError> {
     let mut hosts = headers.get_all("host");
     let host = match (hosts.next(), hosts.next()) {
@@ -281,10 +411,7 @@ fn check_host(headers: &Headers, version: Version) -> Result<(), WireError> {
         (Some(_), Some(_)) => return Err(WireError::RepeatedHost),
         (Some(host), None) => host,
     };
-    let valid = host
-        .iter()
-        .all(|&b| b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:[]%".contains(&b));
-    if valid {
+    if host.is_empty() || is_host_and_port(host, false) {
         Ok(())
     } else {
         Err(WireError::InvalidHost)
@@ -449,6 +576,59 @@ mod tests {
             .unwrap();
         assert_eq!(head.path(), "/status/204");
         assert_eq!(head.query(), Some("q"));
+    }
+
+    #[test]
+    fn absolute_form_authority_ends_at_the_first_slash_question_mark_or_hash() {
+        let cases = [
+            ("HTTP://A/status/204?q", "/status/204", Some("q")),
+            ("https://a", "/", None),
+            ("http://a?x=/status/500", "/", Some("x=/status/500")),
+            ("http://a#/status/500", "/", None),
+            (
+                "/status/200?a=http://b/c",
+                "/status/200",
+                Some("a=http://b/c"),
+            ),
+        ];
+        for (target, path, query) in cases {
+            let bytes = format!("GET {target} HTTP/1.1\r\nHost: a\r\n\r\n");
+            let (head, _) = parse(bytes.as_bytes()).unwrap().unwrap();
+            assert_eq!((head.path(), head.query()), (path, query), "{target}");
+        }
+    }
+
+    #[test]
+    fn target_forms_and_host_values_table() {
+        let cases: &[(&str, u16)] = &[
+            ("GET /x HTTP/1.1\r\nHost: a", 200),
+            ("GET http://a/x HTTP/1.1\r\nHost: b", 200),
+            ("GET urn:x HTTP/1.1\r\nHost: a", 200),
+            ("GET http://u@a/x HTTP/1.1\r\nHost: a", 400),
+            ("GET http://a/x@y HTTP/1.1\r\nHost: a", 200),
+            ("GET a:80 HTTP/1.1\r\nHost: a", 400),
+            ("GET x HTTP/1.1\r\nHost: a", 400),
+            ("GET * HTTP/1.1\r\nHost: a", 400),
+            ("OPTIONS * HTTP/1.1\r\nHost: a", 200),
+            ("CONNECT a:443 HTTP/1.1\r\nHost: a:443", 200),
+            ("CONNECT [::1]:443 HTTP/1.1\r\nHost: a", 200),
+            ("CONNECT a HTTP/1.1\r\nHost: a", 400),
+            ("CONNECT /x HTTP/1.1\r\nHost: a", 400),
+            ("GET / HTTP/1.1\r\nHost: a:8080", 200),
+            ("GET / HTTP/1.1\r\nHost: [::1]:80", 200),
+            ("GET / HTTP/1.1\r\nHost: xn--e1a.example%2e", 200),
+            ("GET / HTTP/1.1\r\nHost:", 200),
+            ("GET / HTTP/1.1\r\nHost: a:b:c", 400),
+            ("GET / HTTP/1.1\r\nHost: a:8o", 400),
+            ("GET / HTTP/1.1\r\nHost: [::1", 400),
+            ("GET / HTTP/1.1\r\nHost: [::1]x", 400),
+            ("GET / HTTP/1.1\r\nHost: a%zz", 400),
+            ("GET / HTTP/1.1\r\nHost: user@a", 400),
+        ];
+        for (head, status) in cases {
+            let bytes = format!("{head}\r\n\r\n");
+            assert_eq!(status_of(bytes.as_bytes()), *status, "{head}");
+        }
     }
 
     #[test]
@@ -623,6 +803,33 @@ mod tests {
         assert_eq!(
             parse_request_head(many, &limits),
             Err(WireError::TooManyHeaders { limit: 3 })
+        );
+    }
+
+    #[test]
+    fn a_request_line_at_the_limit_is_accepted_whatever_the_reads() {
+        // Found by fuzzing: with the CR in one read and the LF in the next, the CR was counted towards the
+        // request-line limit, so a line of exactly the limit got a 414 or not depending on how it arrived.
+        let full = b"GET /0123456 HTTP/1.1\r\nHost: a\r\n\r\n"; // the line is 21 bytes
+        let limits = Limits {
+            max_request_line: 21,
+            ..Limits::default()
+        };
+        for end in 0..full.len() {
+            assert_eq!(
+                parse_request_head(&full[..end], &limits),
+                Ok(None),
+                "prefix of {end} bytes"
+            );
+        }
+        assert!(parse_request_head(full, &limits).unwrap().is_some());
+        let one_over = Limits {
+            max_request_line: 20,
+            ..limits
+        };
+        assert_eq!(
+            parse_request_head(&full[..22], &one_over),
+            Err(WireError::RequestLineTooLong { limit: 20 })
         );
     }
 

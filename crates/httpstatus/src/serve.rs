@@ -20,7 +20,7 @@ pub struct Args {
     #[arg(long, default_value_t = 1024 * 1024, value_name = "BYTES")]
     max_body: u64,
 
-    /// Connections served at once; further clients wait
+    /// Connections served at once; a client past the limit gets an immediate 503 and is closed
     #[arg(long, default_value_t = 1024, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
     max_connections: u64,
 

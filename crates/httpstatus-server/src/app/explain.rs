@@ -1,6 +1,9 @@
 //! The bodies of the live endpoints: a status code explained from the catalog, and the 400s that say what is
 //! valid, each in JSON, HTML or plain text.
 
+use std::sync::OnceLock;
+
+use bytes::Bytes;
 use httpstatus_catalog::{Class, Lookup, lookup};
 use serde_json::{Value, json};
 
@@ -25,6 +28,54 @@ pub struct Explanation {
 
 /// Explains any code from 100 to 599.
 pub fn explain(code: u16) -> Explanation {
+    match cached(code) {
+        Some(explanation) => explanation.clone(),
+        None => explain_uncached(code),
+    }
+}
+
+/// [`explain`] without copying, for a code from 100 to 599 (`None` for anything else): each code is explained
+/// once, on first use, and kept for the life of the process.
+pub fn explained(code: u16) -> Option<&'static Explanation> {
+    cached(code)
+}
+
+/// The body of [`explanation_response`] for the plainest answer: `code` sent as asked, with no interim
+/// responses, no delay and no note. Rendered once per code and format, then shared.
+pub fn plain_explanation_body(code: u16, format: Format) -> Bytes {
+    static BODIES: [OnceLock<Bytes>; 3 * CODES] = [const { OnceLock::new() }; 3 * CODES];
+    let render = || {
+        let explanation = explain(code);
+        let sent = Sent {
+            final_status: code,
+            ..Sent::default()
+        };
+        explanation_response(code, &explanation.reason, &explanation, &sent, format).body
+    };
+    if !(100..=599).contains(&code) {
+        return render();
+    }
+    let slot = (code - 100) as usize * 3
+        + match format {
+            Format::Json => 0,
+            Format::Html => 1,
+            Format::Text => 2,
+        };
+    BODIES[slot].get_or_init(render).clone()
+}
+
+/// How many codes the tables hold: 100 to 599.
+const CODES: usize = 500;
+
+fn cached(code: u16) -> Option<&'static Explanation> {
+    static EXPLANATIONS: [OnceLock<Explanation>; CODES] = [const { OnceLock::new() }; CODES];
+    if !(100..=599).contains(&code) {
+        return None;
+    }
+    Some(EXPLANATIONS[(code - 100) as usize].get_or_init(|| explain_uncached(code)))
+}
+
+fn explain_uncached(code: u16) -> Explanation {
     let reference = format!("/{code}");
     match lookup(code) {
         Ok(Lookup::Known(entry)) => Explanation {
@@ -175,7 +226,16 @@ pub fn error_response(
             html
         }
     };
-    Response::new(status, reason).with_body(format.content_type(), body)
+    let mut response = Response::new(status, reason).with_body(format.content_type(), body);
+    // The message quotes what the client sent: never let a browser take it for anything but its type, nor run
+    // anything in it.
+    for (name, value) in [
+        ("X-Content-Type-Options", "nosniff"),
+        ("Content-Security-Policy", "default-src 'none'"),
+    ] {
+        response.headers.append(name, value).expect("valid field");
+    }
+    response
 }
 
 fn display_name(explanation: &Explanation) -> &str {
@@ -244,6 +304,34 @@ mod tests {
                 assert!(body.contains(&format!("/{code}")), "{code} {format:?}");
             }
         }
+    }
+
+    #[test]
+    fn plain_bodies_are_the_rendered_ones() {
+        for code in [100, 103, 200, 204, 299, 404, 418, 429, 499, 503, 599] {
+            let explanation = explain(code);
+            assert_eq!(explained(code).unwrap().reference, explanation.reference);
+            let sent = Sent {
+                final_status: code,
+                ..Sent::default()
+            };
+            for format in [Format::Json, Format::Html, Format::Text] {
+                let rendered =
+                    explanation_response(code, &explanation.reason, &explanation, &sent, format);
+                assert_eq!(
+                    plain_explanation_body(code, format),
+                    rendered.body,
+                    "{code}"
+                );
+                // The second call comes from the table and is the same.
+                assert_eq!(
+                    plain_explanation_body(code, format),
+                    rendered.body,
+                    "{code}"
+                );
+            }
+        }
+        assert!(explained(99).is_none() && explained(600).is_none());
     }
 
     #[test]

@@ -135,7 +135,7 @@ pub async fn events(ex: &mut Exchange<'_>) -> Result<(), ExchangeError> {
 }
 
 /// `seconds` (required, 0 to 300, fractions allowed) and, for `/long`, `heartbeat` (default 1 s, 0 for none).
-fn parse_long(
+pub fn parse_long(
     query: Option<&str>,
     with_heartbeat: bool,
 ) -> Result<(f64, Option<Duration>), String> {

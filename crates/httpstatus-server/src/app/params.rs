@@ -248,6 +248,9 @@ const FORBIDDEN_HEADERS: &[&str] = &[
     "date",
 ];
 
+/// Fields that send a browser elsewhere: a redirect may only come from `location=`, which stays on this server.
+const REDIRECT_HEADERS: &[&str] = &["location", "refresh"];
+
 /// `Name:Value` with a token name and a value without CR, LF or other controls.
 fn parse_header(value: &str) -> Result<(String, String), String> {
     let Some((name, field)) = value.split_once(':') else {
@@ -258,7 +261,7 @@ fn parse_header(value: &str) -> Result<(String, String), String> {
     let field = field.trim_matches([' ', '\t']);
     if !is_token(name.as_bytes()) {
         return Err(format!(
-            "{name:?} is not a valid header name (letters, digits and !#$%&'*+-.^_`|~ only)"
+            "header={value:?}: {name:?} is not a valid header name (letters, digits and !#$%&'*+-.^_`|~ only)"
         ));
     }
     if FORBIDDEN_HEADERS
@@ -270,9 +273,18 @@ fn parse_header(value: &str) -> Result<(String, String), String> {
             FORBIDDEN_HEADERS.join(", ")
         ));
     }
+    if REDIRECT_HEADERS
+        .iter()
+        .any(|f| name.eq_ignore_ascii_case(f))
+    {
+        return Err(format!(
+            "{name} cannot be set with header=: it could redirect to another site; use location=/path, which \
+             stays on this server"
+        ));
+    }
     if !is_field_value(field.as_bytes()) || field.len() > MAX_HEADER_VALUE {
         return Err(format!(
-            "the value of {name} has a CR, LF or other control character, or is over {MAX_HEADER_VALUE} bytes"
+            "header={name}: the value has a CR, LF or other control character, or is over {MAX_HEADER_VALUE} bytes"
         ));
     }
     Ok((name.to_owned(), field.to_owned()))
@@ -366,6 +378,9 @@ mod tests {
             "header=Connection:close",
             "header=X-A:1%0d%0aInjected:1",
             "header=X-A:%00",
+            "header=Location:https://evil.example/",
+            "header=location:/x",
+            "header=Refresh:0;url=https://evil.example/",
             "unknown=1",
             "a=%zz",
         ];
@@ -374,5 +389,18 @@ mod tests {
         }
         let too_many = vec!["header=X:1"; 21].join("&");
         assert!(parse_status_params(Some(&too_many)).is_err());
+    }
+
+    #[test]
+    fn header_errors_name_the_header_parameter() {
+        // Found by fuzzing: these said "the value of X-A ..." without naming `header=`.
+        for query in [
+            "header=X-A:1%0d%0aInjected:1",
+            "header=X%20A:1",
+            "header=X-A:%00",
+        ] {
+            let error = parse_status_params(Some(query)).unwrap_err();
+            assert!(error.starts_with("header="), "{query}: {error}");
+        }
     }
 }

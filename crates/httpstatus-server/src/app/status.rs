@@ -5,7 +5,7 @@ use std::time::Instant;
 
 use httpstatus_wire::{Headers, Version};
 
-use super::explain::{Sent, bad_request, explain, explanation_response};
+use super::explain::{Sent, bad_request, explained, explanation_response, plain_explanation_body};
 use super::negotiate::negotiate;
 use super::params::{StatusParams, parse_spec, parse_status_params};
 use super::{add_cors, gone, websocket};
@@ -70,15 +70,24 @@ pub async fn status(ex: &mut Exchange<'_>, spec: &str) -> Result<(), ExchangeErr
     sent.interim = ex.interim_sent().to_vec();
 
     // The final response: the code asked for, or 200 after a requested 1xx.
-    let explanation = explain(code);
+    let explanation = explained(code).expect("/status codes are 100 to 599");
     let (final_status, final_reason) = if code < 200 {
-        (200, "OK".to_owned())
+        (200, "OK")
     } else {
-        (code, explanation.reason.clone())
+        (code, explanation.reason.as_str())
     };
     sent.final_status = final_status;
-    let mut response =
-        explanation_response(final_status, &final_reason, &explanation, &sent, format);
+    let plain = sent.interim.is_empty()
+        && sent.slept_ms == 0
+        && sent.note.is_none()
+        && final_status == code;
+    let mut response = if plain {
+        // The commonest answer is the same every time: its body is rendered once per code and format.
+        Response::new(final_status, final_reason)
+            .with_body(format.content_type(), plain_explanation_body(code, format))
+    } else {
+        explanation_response(final_status, final_reason, explanation, &sent, format)
+    };
     add_code_fields(&mut response, code, &params)?;
     ex.respond(add_cors(response)).await
 }
@@ -90,8 +99,8 @@ async fn send_interim(ex: &mut Exchange<'_>, status: u16) -> Result<bool, Exchan
         headers.append("Link", "</style.css>; rel=preload; as=style")?;
         headers.append("Link", "</app.js>; rel=preload; as=script")?;
     }
-    let reason = explain(status).reason;
-    ex.send_interim(status, &reason, &headers).await
+    let reason = explained(status).map_or("", |e| e.reason.as_str());
+    ex.send_interim(status, reason, &headers).await
 }
 
 /// The fields each code calls for (RFC 9110 section 15), then the client's own `header=` fields.
