@@ -88,6 +88,8 @@
       else if (ev.key === "Enter" && active >= 0) { ev.preventDefault(); location.href = "/" + String(results[active].code).padStart(3, "0"); }
       else if (ev.key === "Escape") { close(); }
     });
+    // Keep the focus in the box while a suggestion is clicked, so that the click is not lost to the blur.
+    list.addEventListener("mousedown", function (ev) { ev.preventDefault(); });
     input.addEventListener("blur", function () { setTimeout(close, 150); });
   }
 

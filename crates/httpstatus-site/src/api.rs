@@ -167,6 +167,8 @@ fn clip(text: &str) -> String {
 /// The OpenAPI 3.1 description of the API.
 pub fn openapi(public_url: &str) -> Value {
     let problem_response = |description: &str| json!({"description": description, "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}});
+    // The server refuses a request line longer than it accepts before the API sees the request.
+    let too_long = json!({"description": "The request line is longer than the server accepts", "content": {"text/plain": {"schema": {"type": "string"}}}});
     json!({
         "openapi": "3.1.0",
         "info": {
@@ -185,7 +187,8 @@ pub fn openapi(public_url: &str) -> Value {
                 ],
                 "responses": {
                     "200": {"description": "The matching codes", "content": {"application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/Brief"}}}}},
-                    "400": problem_response("A filter has an invalid value")
+                    "400": problem_response("A filter has an invalid value"),
+                    "414": too_long.clone()
                 }
             }},
             "/api/v1/codes/{code}": {"get": {
@@ -194,7 +197,8 @@ pub fn openapi(public_url: &str) -> Value {
                 "parameters": [{"name": "code", "in": "path", "required": true, "schema": {"type": "string"}, "example": "429"}],
                 "responses": {
                     "200": {"description": "The entry, or the class fallback of an unassigned code", "content": {"application/json": {"schema": {"oneOf": [{"$ref": "#/components/schemas/Entry"}, {"$ref": "#/components/schemas/Unassigned"}]}}}},
-                    "404": problem_response("Not a status code (status codes are three digits, 100 to 599)")
+                    "404": problem_response("Not a status code (status codes are three digits, 100 to 599)"),
+                    "414": too_long.clone()
                 }
             }},
             "/api/v1/search": {"get": {
@@ -206,7 +210,8 @@ pub fn openapi(public_url: &str) -> Value {
                 ],
                 "responses": {
                     "200": {"description": "Results, best first", "content": {"application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/Brief"}}}}},
-                    "400": problem_response("`q` is missing or too long, or `limit` is invalid")
+                    "400": problem_response("`q` is missing or too long, or `limit` is invalid"),
+                    "414": too_long
                 }
             }}
         },

@@ -32,6 +32,46 @@ pub struct Frame<'a> {
     pub js: &'a str,
 }
 
+/// The guide that explains how status codes work, linked from the navigation and from unassigned codes.
+pub const GUIDE_BASICS: &str = "how-status-codes-work";
+/// The guide on why choosing the right code matters, linked from every footer.
+pub const GUIDE_WHY: &str = "why-the-right-code-matters";
+
+/// The slug of a guide, when the catalog has it: the site never links to a page it does not have.
+fn guide_link(slug: &'static str) -> Option<&'static str> {
+    httpstatus_catalog::guide(slug).map(|g| g.slug)
+}
+
+/// The links of the header navigation; the one to the current page says so (`aria-current`).
+fn nav(current: &str) -> String {
+    let guides = httpstatus_catalog::guides()
+        .first()
+        .map(|first| format!("/guides/{}", guide_link(GUIDE_BASICS).unwrap_or(first.slug)));
+    let mut links: Vec<(String, &str)> = Class::ALL
+        .iter()
+        .map(|class| (format!("/class/{}", class.label()), ""))
+        .collect();
+    links.push(("/unofficial".to_owned(), "Vendor codes"));
+    if let Some(href) = guides {
+        links.push((href, "Guides"));
+    }
+    let mut out = String::new();
+    for (href, text) in &links {
+        let text = if text.is_empty() {
+            href.trim_start_matches("/class/")
+        } else {
+            text
+        };
+        let here = if href == current {
+            " aria-current=\"page\""
+        } else {
+            ""
+        };
+        let _ = write!(out, "<a href=\"{href}\"{here}>{text}</a> ");
+    }
+    out.trim_end().to_owned()
+}
+
 /// The codes people look up most, shown on the home page.
 pub const POPULAR: [u16; 12] = [404, 500, 502, 503, 504, 403, 401, 429, 301, 302, 304, 400];
 
@@ -58,17 +98,15 @@ impl Frame<'_> {
              <header class=\"top\">\n<a class=\"brand\" href=\"/\">httpstatus</a>\n\
              <form class=\"search\" role=\"search\" action=\"/search\" method=\"get\">\
              <label for=\"q\" class=\"vh\">Search status codes</label>\
-             <input id=\"q\" name=\"q\" type=\"search\" value=\"{query}\" placeholder=\"Search: 404, too many requests, cloudflare 522\" \
+             <input id=\"q\" name=\"q\" type=\"search\" value=\"{query}\" placeholder=\"404, timeout, cloudflare 522\" \
              autocomplete=\"off\" spellcheck=\"false\" aria-controls=\"suggest\" aria-autocomplete=\"list\" aria-expanded=\"false\">\
              <button type=\"submit\">Search</button>\
              <ul id=\"suggest\" role=\"listbox\" aria-label=\"Suggestions\" hidden></ul></form>\n\
-             <nav aria-label=\"Classes and guides\"><a href=\"/class/1xx\">1xx</a> <a href=\"/class/2xx\">2xx</a> \
-             <a href=\"/class/3xx\">3xx</a> <a href=\"/class/4xx\">4xx</a> <a href=\"/class/5xx\">5xx</a> \
-             <a href=\"/unofficial\">Vendor codes</a> <a href=\"/guides/how-status-codes-work\">Guides</a></nav>\n\
+             <nav aria-label=\"Classes and guides\">{nav}</nav>\n\
              </header>\n<main id=\"main\">\n{main}</main>\n\
              <footer><p>httpstatus: every HTTP status code, with fixes and examples that run. \
              Names and references follow the <a href=\"https://www.iana.org/assignments/http-status-codes/\">IANA registry</a> \
-             ({date}). <a href=\"/api/openapi.json\">JSON API</a> · <a href=\"/guides/why-the-right-code-matters\">Why the right code matters</a></p></footer>\n\
+             ({date}). <a href=\"/api/openapi.json\">JSON API</a>{why}</p></footer>\n\
              </body>\n</html>\n",
             title = escape(title),
             description = escape(description),
@@ -77,6 +115,10 @@ impl Frame<'_> {
             js = self.js,
             query = escape(query),
             date = httpstatus_catalog::REGISTRY_DATE,
+            nav = nav(path),
+            why = guide_link(GUIDE_WHY)
+                .map(|slug| format!(" · <a href=\"/guides/{slug}\">Why the right code matters</a>"))
+                .unwrap_or_default(),
         );
         out
     }
@@ -117,9 +159,8 @@ pub fn home(frame: &Frame) -> String {
     let mut main = String::from(
         "<h1>HTTP status codes</h1>\n<p class=\"lead\">What every code means, whose fault it is, what to do about it \
          and how to send or handle it correctly, with Node.js and Python examples that are run by our tests. \
-         Every code can also be tried live on this server.</p>\n\
-         <form class=\"big-search\" role=\"search\" action=\"/search\" method=\"get\"><label for=\"home-q\">Find a code by number, name or symptom</label>\
-         <input id=\"home-q\" name=\"q\" type=\"search\" placeholder=\"upstream timed out\" autocomplete=\"off\"><button type=\"submit\">Search</button></form>\n\
+         Every code can also be tried live on this server. Search by number, name or symptom in the box above \
+         (press <kbd>/</kbd> to jump to it).</p>\n\
          <section aria-labelledby=\"popular\"><h2 id=\"popular\">Looked up most</h2>\n",
     );
     main.push_str(&code_list(
@@ -128,9 +169,9 @@ pub fn home(frame: &Frame) -> String {
     main.push_str("</section>\n");
     for class in Class::ALL {
         let label = class.label();
-        let _ = write!(
+        let _ = writeln!(
             main,
-            "<section aria-labelledby=\"c{label}\"><h2 id=\"c{label}\"><a href=\"/class/{label}\">{}</a></h2>\n",
+            "<section aria-labelledby=\"c{label}\"><h2 id=\"c{label}\"><a href=\"/class/{label}\">{}</a></h2>",
             class_title(class)
         );
         main.push_str(&code_list(httpstatus_catalog::by_class(class)));
@@ -179,12 +220,18 @@ pub fn code_page(frame: &Frame, e: &Entry) -> String {
         name = escape(e.name),
         summary = escape(e.summary)
     );
-    let _ = write!(
-        main,
-        "<dt>Class</dt><dd><a href=\"/class/{0}\">{0}</a> ({1})</dd>",
-        e.class().label(),
-        e.class().meaning()
-    );
+    if (1..=5).contains(&(e.code / 100)) {
+        let _ = write!(
+            main,
+            "<dt>Class</dt><dd><a href=\"/class/{0}\">{0}</a> ({1})</dd>",
+            e.class().label(),
+            e.class().meaning()
+        );
+    } else {
+        main.push_str(
+            "<dt>Class</dt><dd>none: <a href=\"/#outside\">outside the 100-599 range</a>, so not a valid HTTP status code</dd>",
+        );
+    }
     let status = match e.status.as_str() {
         "temporary" => format!(
             "temporary registration, expires {}",
@@ -342,11 +389,14 @@ fn examples(out: &mut String, e: &Entry) {
             "client" => " · client",
             _ => "",
         };
-        let _ = write!(
+        if !x.intro.is_empty() {
+            out.push_str(&to_html(x.intro, true));
+        }
+        let _ = writeln!(
             out,
             "<figure class=\"example\" data-language=\"{lang}\"><figcaption><span class=\"lang\">{label}{role}</span> {title}\
              <button type=\"button\" class=\"copy\" data-copy=\"ex{i}\" hidden>Copy</button></figcaption>\
-             <pre id=\"ex{i}\"><code class=\"language-{lang}\">{code}</code></pre></figure>\n",
+             <pre id=\"ex{i}\"><code class=\"language-{lang}\">{code}</code></pre></figure>",
             lang = x.language,
             title = escape(x.title),
             code = highlight(x.language, x.code),
@@ -388,17 +438,24 @@ fn try_it(frame: &Frame, e: &Entry, out: &mut String) {
 }
 
 /// A class page: the class's own text, then its codes.
-pub fn class_page(frame: &Frame, class: Class, page: &Guide) -> String {
+pub fn class_page(frame: &Frame, class: Class, page: Option<&Guide>) -> String {
     let label = class.label();
+    let fallback_summary = format!(
+        "The {label} status codes: {}. Every code of the class, registered and vendor-specific.",
+        class.meaning()
+    );
+    let summary = page.map_or(fallback_summary.as_str(), |p| p.summary);
     let mut main = format!(
         "<h1>{}</h1>\n<p class=\"lead\">{}</p>\n",
         class_title(class),
-        escape(page.summary)
+        escape(summary)
     );
-    main.push_str(&to_html(page.markdown, true));
-    let _ = write!(
+    if let Some(page) = page {
+        main.push_str(&to_html(page.markdown, true));
+    }
+    let _ = writeln!(
         main,
-        "<section aria-labelledby=\"list\"><h2 id=\"list\">The {label} codes</h2>\n"
+        "<section aria-labelledby=\"list\"><h2 id=\"list\">The {label} codes</h2>"
     );
     main.push_str(&code_list(
         httpstatus_catalog::by_class(class).filter(|e| e.is_official()),
@@ -414,7 +471,7 @@ pub fn class_page(frame: &Frame, class: Class, page: &Guide) -> String {
     frame.layout(
         &format!("/class/{label}"),
         &format!("{} | HTTP status codes", class_title(class)),
-        &truncate(page.summary, 155),
+        &truncate(summary, 155),
         "",
         &main,
     )
@@ -440,7 +497,9 @@ pub fn guide_page(frame: &Frame, guide: &Guide) -> String {
 
 /// Vendor codes grouped by vendor.
 pub fn unofficial(frame: &Frame) -> String {
-    let mut groups: Vec<(&str, Vec<(&Entry, &str, bool)>)> = Vec::new();
+    // Vendor name, then each of its codes: the entry, the vendor's name for it, whether clients see it.
+    type Listing = (&'static Entry, &'static str, bool);
+    let mut groups: Vec<(&str, Vec<Listing>)> = Vec::new();
     for e in httpstatus_catalog::entries() {
         for v in e.vendors {
             let key = v.vendor.split(" (").next().unwrap_or(v.vendor);
@@ -450,7 +509,7 @@ pub fn unofficial(frame: &Frame) -> String {
             }
         }
     }
-    groups.sort_by(|a, b| a.0.to_lowercase().cmp(&b.0.to_lowercase()));
+    groups.sort_by_key(|group| group.0.to_lowercase());
     let mut main = String::from(
         "<h1>Vendor status codes</h1>\n<p class=\"lead\">Codes that are not in the IANA registry but that real software sends or logs. \
          Some never reach a client: they exist only in access logs, or are sent as another code. \
@@ -540,13 +599,16 @@ pub fn unassigned_page(frame: &Frame, lookup: &Lookup) -> String {
          <p>No specification or well-known vendor defines {code}. It is still a valid status code: HTTP requires a client that does not \
          recognise a code to treat it as the first code of its class, here <a href=\"/{fb}\">{fb} {fbname}</a>. A server should not send \
          it; if you received it, the software that sent it gave it a private meaning, and its documentation is where to look.</p>\n\
-         <p>See <a href=\"/class/{label}\">the {label} codes</a> and <a href=\"/guides/how-status-codes-work\">how status codes work</a>. \
+         <p>See <a href=\"/class/{label}\">the {label} codes</a>{guide}. \
          This server can send it for testing: <a href=\"/status/{code}\"><code>/status/{code}</code></a>.</p>\n",
         c = code / 100,
         explanation = escape(&lookup.explanation()),
         fb = fallback.code,
         fbname = escape(fallback.name),
         label = class.label(),
+        guide = guide_link(GUIDE_BASICS)
+            .map(|slug| format!(" and <a href=\"/guides/{slug}\">how status codes work</a>"))
+            .unwrap_or_default(),
     );
     frame.layout(
         &format!("/{code}"),
@@ -578,6 +640,23 @@ pub fn not_found(frame: &Frame, path: &str, hits: &[Hit]) -> String {
         "/404.html",
         "Page not found | httpstatus",
         "This page does not exist; search the HTTP status codes instead.",
+        "",
+        &main,
+    )
+}
+
+/// The page for a method the site does not answer (it serves GET and HEAD).
+pub fn method_not_allowed(frame: &Frame, method: &str) -> String {
+    let main = format!(
+        "<h1>{} is not allowed here</h1>\n<p class=\"lead\">This site's pages answer GET and HEAD only. \
+         To see how a server answers other methods, use the live endpoints: \
+         <a href=\"/status/405\"><code>/status/405</code></a> answers any method with a real 405.</p>\n",
+        escape(&truncate(method, 40))
+    );
+    frame.layout(
+        "/405.html",
+        "Method not allowed | httpstatus",
+        "This site answers GET and HEAD only.",
         "",
         &main,
     )

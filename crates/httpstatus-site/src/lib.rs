@@ -44,9 +44,9 @@ pub const SECURITY_HEADERS: [(&str, &str); 3] = [
 const HTML: &str = "text/html; charset=utf-8";
 const JSON: &str = "application/json";
 const PROBLEM: &str = "application/problem+json";
-const CACHE_PAGE: &str = "public, max-age=600";
-const CACHE_ASSET: &str = "public, max-age=31536000, immutable";
-const CACHE_SHORT: &str = "public, max-age=60";
+const CACHE_PAGE: &str = "max-age=600";
+const CACHE_ASSET: &str = "max-age=31536000, immutable";
+const CACHE_SHORT: &str = "max-age=60";
 
 /// A rendered response body with its validators, compressed lazily and then kept.
 #[derive(Debug)]
@@ -196,12 +196,11 @@ impl Site {
                 ));
             }
             for class in Class::ALL {
-                if let Some(page) = httpstatus_catalog::class_page(class) {
-                    add.push((
-                        format!("/class/{}", class.label()),
-                        Resource::new(HTML, CACHE_PAGE, html::class_page(&frame, class, page)),
-                    ));
-                }
+                let page = httpstatus_catalog::class_page(class);
+                add.push((
+                    format!("/class/{}", class.label()),
+                    Resource::new(HTML, CACHE_PAGE, html::class_page(&frame, class, page)),
+                ));
             }
             for guide in httpstatus_catalog::guides() {
                 add.push((
@@ -285,7 +284,7 @@ impl Site {
     pub fn handle(&self, request: &Request) -> Reply {
         let is_api = request.path.starts_with("/api/");
         if is_api && request.method == "OPTIONS" {
-            return preflight();
+            return self.finish(request, preflight());
         }
         if request.method != "GET" && request.method != "HEAD" {
             let mut reply = if is_api {
@@ -301,7 +300,7 @@ impl Site {
                 self.html_reply(
                     405,
                     CACHE_SHORT,
-                    &html::not_found(&self.frame(), request.path, &[]),
+                    &html::method_not_allowed(&self.frame(), request.method),
                 )
             };
             reply.headers.push((
@@ -321,7 +320,7 @@ impl Site {
             {
                 return self.finish(request, self.serve_resource(request, resource));
             }
-            _ => self.dynamic(request),
+            _ => revalidate(request, self.dynamic(request)),
         };
         self.finish(request, reply)
     }
@@ -442,6 +441,7 @@ impl Site {
     /// Writes the whole site as static files under `dir`: pages as `PATH/index.html`, the not-found page as
     /// `404.html`, the API as `.json` files, and a `.gz` and `.br` beside every compressible file.
     pub fn export(&self, dir: &Path) -> std::io::Result<usize> {
+        self.precompress();
         let mut written = 0;
         let mut paths: Vec<&String> = self.resources.keys().collect();
         paths.sort();
@@ -461,6 +461,32 @@ impl Site {
             }
         }
         Ok(written)
+    }
+}
+
+impl Site {
+    /// Compresses every compressible resource now, on all cores, rather than on first request.
+    pub fn precompress(&self) {
+        let work: Vec<&Resource> = self
+            .resources
+            .values()
+            .map(Arc::as_ref)
+            .filter(|r| r.compressible())
+            .collect();
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        std::thread::scope(|scope| {
+            for _ in 0..threads {
+                scope.spawn(|| {
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(resource) = work.get(i) else { break };
+                        resource.gzip();
+                        resource.brotli();
+                    }
+                });
+            }
+        });
     }
 }
 
@@ -488,6 +514,23 @@ pub fn export_path(path: &str, content_type: &str) -> String {
     } else {
         relative.to_owned()
     }
+}
+
+/// Turns a rendered 200 into a 304 when the request's `If-None-Match` names its ETag.
+fn revalidate(request: &Request, mut reply: Reply) -> Reply {
+    let matches = reply.status == 200
+        && reply.headers.iter().any(|(name, value)| {
+            *name == "ETag"
+                && request
+                    .if_none_match
+                    .is_some_and(|v| etag_matches(v, value))
+        });
+    if matches {
+        reply.status = 304;
+        reply.body = Bytes::new();
+        reply.headers.retain(|(name, _)| *name != "Content-Type");
+    }
+    reply
 }
 
 fn preflight() -> Reply {
