@@ -586,7 +586,8 @@ pub fn review(request: &ProbeRequest, transcript: &Transcript) -> Vec<String> {
     }
     if let Some(value) = last.header("retry-after") {
         let v = value.trim();
-        if !(v.bytes().all(|b| b.is_ascii_digit()) && !v.is_empty()) && httpdate_like(v).is_none() {
+        let is_seconds = !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit());
+        if !is_seconds && httpdate_like(v).is_none() {
             out.push(format!(
                 "Retry-After `{v}` is neither a number of seconds nor an HTTP date"
             ));

@@ -93,6 +93,11 @@ pub fn parse_response_head(
     buf: &[u8],
     limits: &Limits,
 ) -> Result<Option<(ResponseHead, usize)>, WireError> {
+    // Checked on whatever has arrived, so that the verdict does not depend on how the bytes were split.
+    let start = buf.len().min(5);
+    if buf[..start] != b"HTTP/"[..start] {
+        return Err(WireError::InvalidStatusLine("it does not start with HTTP/"));
+    }
     let line_len = match memchr(b'\n', buf) {
         Some(i) => i,
         None if buf.len() > limits.max_request_line => {
@@ -102,9 +107,6 @@ pub fn parse_response_head(
     };
     if line_len > limits.max_request_line {
         return Err(WireError::InvalidStatusLine("the status line is too long"));
-    }
-    if !buf.starts_with(b"HTTP/") && buf.len() >= 5 {
-        return Err(WireError::InvalidStatusLine("it does not start with HTTP/"));
     }
     let head_len = match find_head_end(buf) {
         Some(len) if len <= limits.max_head => len,
@@ -284,5 +286,24 @@ mod tests {
             Ok(None)
         );
         assert_eq!(parse_response_head(b"HTT", &Limits::default()), Ok(None));
+    }
+
+    #[test]
+    fn a_response_not_starting_with_http_gets_one_verdict_however_it_arrives() {
+        // Found by fuzzing: `H\n\n` alone was a bad version, but with more bytes behind it, a response that
+        // does not start with HTTP/; now every prefix that cannot start a status line gets the same error.
+        let whole = b"H\n\nTTP/1.1 200 OK\r\n\r\n";
+        let expected = Err(WireError::InvalidStatusLine("it does not start with HTTP/"));
+        for end in 2..=whole.len() {
+            assert_eq!(
+                parse_response_head(&whole[..end], &Limits::default()),
+                expected,
+                "prefix of {end} bytes"
+            );
+        }
+        assert_eq!(
+            parse_response_head(b"SSH-2.0", &Limits::default()),
+            expected
+        );
     }
 }

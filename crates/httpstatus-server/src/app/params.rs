@@ -82,8 +82,15 @@ pub fn parse_spec(spec: &str) -> Result<Choice, String> {
         };
         options.push((parse_code(code_text)?, weight));
     }
-    if options.iter().map(|(_, w)| w).sum::<f64>() <= 0.0 {
+    let total: f64 = options.iter().map(|(_, w)| w).sum();
+    if total <= 0.0 {
         return Err("the weights add up to zero; give at least one code a positive weight".into());
+    }
+    if !total.is_finite() {
+        // `pick` scales a unit random number by the total: an infinite total would pick by rounding only.
+        return Err(format!(
+            "the weights of {spec:?} add up to more than a number can hold; use weights such as 0.9 and 0.1"
+        ));
     }
     Ok(Choice { options })
 }
@@ -389,6 +396,13 @@ mod tests {
         }
         let too_many = vec!["header=X:1"; 21].join("&");
         assert!(parse_status_params(Some(&too_many)).is_err());
+    }
+
+    #[test]
+    fn weights_that_add_up_to_infinity_are_refused() {
+        // Each weight is finite, but their sum is not: pick(0.0) then gave 503 instead of the first code.
+        assert!(parse_spec("200:1e308,503:1e308").is_err());
+        assert!(parse_spec("200:1e308,503:1").is_ok());
     }
 
     #[test]
