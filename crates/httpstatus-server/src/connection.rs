@@ -10,7 +10,10 @@ use bytes::{Buf, BytesMut};
 use httpstatus_wire::{Limits, RequestHead, WireError, parse_request_head};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, ReadBuf};
 use tokio::net::TcpStream;
-use tokio::time::{Instant, timeout, timeout_at};
+use tokio::time::{Instant, Sleep, sleep_until, timeout};
+
+/// The wait for a request head ran out.
+struct Elapsed;
 
 /// Why no request head could be read.
 #[derive(Debug)]
@@ -34,6 +37,8 @@ pub struct Connection {
     /// The response being written: heads and small bodies are gathered here and go out in one write. Kept
     /// across requests so that a keep-alive connection does not allocate it again for every response.
     pub(crate) write_buf: Vec<u8>,
+    /// The deadline of the current wait for a request head; one timer for the connection's whole life.
+    read_timer: Pin<Box<Sleep>>,
     /// How long one write may block.
     write_timeout: Duration,
 }
@@ -50,6 +55,7 @@ impl Connection {
             stream,
             read_buf: BytesMut::with_capacity(8 * 1024),
             write_buf: Vec::new(),
+            read_timer: Box::pin(sleep_until(Instant::now() + write_timeout)),
             write_timeout,
         }
     }
@@ -76,10 +82,8 @@ impl Connection {
                 Ok(None) => {}
                 Err(error) => return Err(HeadError::Wire(error)),
             }
-            let read = match deadline {
-                Some(at) => timeout_at(at, self.stream.read_buf(&mut self.read_buf)).await,
-                None => timeout(first_byte_wait, self.stream.read_buf(&mut self.read_buf)).await,
-            };
+            let at = deadline.unwrap_or_else(|| Instant::now() + first_byte_wait);
+            let read = self.read_before(at).await;
             match read {
                 Ok(Ok(0)) if self.read_buf.iter().all(|&b| b == b'\r' || b == b'\n') => {
                     return Err(HeadError::Closed);
@@ -99,6 +103,20 @@ impl Connection {
                 Err(_) if deadline.is_some() => return Err(HeadError::TimedOut),
                 Err(_) => return Err(HeadError::Closed),
             }
+        }
+    }
+
+    /// Reads into the buffer, or `Err(Elapsed)` at `at`. The connection keeps one timer for this and moves its
+    /// deadline: moving it later, as each new request on a kept-alive connection does, costs no registration
+    /// with the timer wheel.
+    async fn read_before(&mut self, at: Instant) -> Result<io::Result<usize>, Elapsed> {
+        if self.read_timer.deadline() != at {
+            self.read_timer.as_mut().reset(at);
+        }
+        tokio::select! {
+            biased;
+            read = self.stream.read_buf(&mut self.read_buf) => Ok(read),
+            _ = self.read_timer.as_mut() => Err(Elapsed),
         }
     }
 

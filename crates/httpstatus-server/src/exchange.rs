@@ -321,8 +321,8 @@ impl<'c> Exchange<'c> {
         Ok(self.conn.upgraded())
     }
 
-    /// Writes the final head into the connection's write buffer: status line, Date, the handler's fields (less those the server
-    /// owns), framing, and Connection.
+    /// Writes the final head into the connection's write buffer: status line, Date, the handler's fields (less
+    /// those the server owns), framing, and Connection.
     fn write_final_head(
         &mut self,
         status: u16,

@@ -137,11 +137,15 @@ async fn serve_connection(
     stream: TcpStream,
     config: &Config,
     handler: &dyn Handler,
-    mut stop: watch::Receiver<bool>,
+    stop: watch::Receiver<bool>,
 ) {
     let mut conn = Connection::new(stream, config.write_timeout);
     let mut first = true;
     let mut linger = false;
+    // One wait for shutdown for the whole connection: it registers with the channel once, not once per request.
+    let mut stop_signal = stop.clone();
+    let stopping = stop_signal.wait_for(|stopping| *stopping);
+    tokio::pin!(stopping);
     loop {
         let idle = conn.read_buf.is_empty();
         if idle && *stop.borrow() {
@@ -154,7 +158,7 @@ async fn serve_connection(
         };
         let head = tokio::select! {
             head = conn.read_head(&config.limits, first_byte_wait, config.header_read_timeout) => head,
-            _ = stop.wait_for(|stopping| *stopping), if idle => break,
+            _ = &mut stopping, if idle => break,
         };
         first = false;
         let head = match head {
