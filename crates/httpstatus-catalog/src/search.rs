@@ -22,8 +22,8 @@ pub struct Hit {
 struct Index {
     /// term -> (entry index, best field weight of that term in that entry).
     postings: HashMap<String, Vec<(u16, f32)>>,
-    /// Every term, for fuzzy and prefix matching, grouped by length.
-    by_length: Vec<Vec<String>>,
+    /// Every term, for fuzzy and prefix matching, grouped by length in characters.
+    by_length: Vec<Vec<Term>>,
     /// Per entry: normalised names and aliases, for whole-phrase matches.
     phrases: Vec<Vec<String>>,
     entries: &'static [Entry],
@@ -89,16 +89,19 @@ fn build(entries: &'static [Entry]) -> Index {
         names.dedup();
         phrases.push(names);
     }
-    let mut by_length: Vec<Vec<String>> = Vec::new();
+    let mut by_length: Vec<Vec<Term>> = Vec::new();
     for term in postings.keys() {
         let len = term.chars().count();
         if by_length.len() <= len {
-            by_length.resize(len + 1, Vec::new());
+            by_length.resize_with(len + 1, Vec::new);
         }
-        by_length[len].push(term.clone());
+        by_length[len].push(Term {
+            mask: char_mask(term),
+            text: term.clone(),
+        });
     }
     for bucket in &mut by_length {
-        bucket.sort();
+        bucket.sort_by(|a, b| a.text.cmp(&b.text));
     }
     Index {
         postings,
@@ -145,6 +148,63 @@ fn stem(word: &str) -> String {
     word.to_owned()
 }
 
+/// A vocabulary term and the set of characters it uses.
+struct Term {
+    text: String,
+    /// One bit per letter `a`-`z` and digit, one for anything else.
+    mask: u64,
+}
+
+fn char_mask(text: &str) -> u64 {
+    text.chars().fold(0, |mask, c| {
+        mask | match c {
+            'a'..='z' => 1 << (c as u32 - 'a' as u32),
+            '0'..='9' => 1 << (26 + c as u32 - '0' as u32),
+            _ => 1 << 63,
+        }
+    })
+}
+
+/// The edit distance of two terms when it is at most `max`, without allocating for ASCII terms of up to 63
+/// bytes (every term a person types); longer or non-ASCII terms take [`edit_distance`].
+fn bounded_distance(a: &str, b: &str, max: usize) -> Option<usize> {
+    const N: usize = 64;
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if !a.is_ascii() || !b.is_ascii() || a.len() >= N || b.len() >= N {
+        let d = edit_distance(std::str::from_utf8(a).ok()?, std::str::from_utf8(b).ok()?);
+        return (d <= max).then_some(d);
+    }
+    if a.len().abs_diff(b.len()) > max {
+        return None;
+    }
+    let mut prev2 = [0usize; N];
+    let mut prev = [0usize; N];
+    let mut cur = [0usize; N];
+    for (j, slot) in prev.iter_mut().enumerate().take(b.len() + 1) {
+        *slot = j;
+    }
+    for i in 1..=a.len() {
+        cur[0] = i;
+        let mut row_min = cur[0];
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut value = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                value = value.min(prev2[j - 2] + 1);
+            }
+            cur[j] = value;
+            row_min = row_min.min(value);
+        }
+        if row_min > max {
+            return None;
+        }
+        prev2 = prev;
+        prev = cur;
+    }
+    let d = prev[b.len()];
+    (d <= max).then_some(d)
+}
+
 /// Levenshtein distance with adjacent transpositions counted as one edit.
 pub fn edit_distance(a: &str, b: &str) -> usize {
     let a: Vec<char> = a.chars().collect();
@@ -180,11 +240,15 @@ fn expand<'a>(index: &'a Index, term: &'a str, is_last: bool) -> Vec<(&'a str, f
     let mut out = Vec::new();
     if len >= 4 {
         let max = if len >= 7 { 2 } else { 1 };
+        let mask = char_mask(term);
         for l in len.saturating_sub(max)..=len + max {
             for candidate in index.by_length.get(l).into_iter().flatten() {
-                let d = edit_distance(term, candidate);
-                if d <= max {
-                    out.push((candidate.as_str(), if d == 1 { 0.8 } else { 0.6 }));
+                // Each edit adds or removes at most two characters from the set a word uses: a cheap filter.
+                if (mask ^ candidate.mask).count_ones() as usize > 2 * max {
+                    continue;
+                }
+                if let Some(d) = bounded_distance(term, &candidate.text, max) {
+                    out.push((candidate.text.as_str(), if d == 1 { 0.8 } else { 0.6 }));
                 }
             }
         }
@@ -200,8 +264,8 @@ fn completions<'a>(index: &'a Index, prefix: &str) -> Vec<(&'a str, f32)> {
     let mut out = Vec::new();
     for bucket in index.by_length.iter().skip(len + 1) {
         for candidate in bucket {
-            if candidate.starts_with(prefix) {
-                out.push((candidate.as_str(), 0.7));
+            if candidate.text.starts_with(prefix) {
+                out.push((candidate.text.as_str(), 0.7));
             }
         }
     }
@@ -313,6 +377,35 @@ mod tests {
         let capped = format!("{} teapot", filler.join(" "));
         assert!(search("teapot", 5).iter().any(|h| h.entry.code == 418));
         assert!(!search(&capped, 5).iter().any(|h| h.entry.code == 418));
+    }
+
+    #[test]
+    fn bounded_distance_agrees_with_the_full_one() {
+        let words = [
+            "gatway",
+            "gateway",
+            "gaetway",
+            "timeout",
+            "timeot",
+            "abc",
+            "",
+            "upstream",
+            "upstrem",
+            "caf\u{e9}",
+            "cafe",
+        ];
+        for a in words {
+            for b in words {
+                for max in 0..=3 {
+                    let full = edit_distance(a, b);
+                    assert_eq!(
+                        bounded_distance(a, b, max),
+                        (full <= max).then_some(full),
+                        "{a} {b} {max}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]
