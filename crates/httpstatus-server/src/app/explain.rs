@@ -266,21 +266,8 @@ fn page_start(title: &str) -> String {
     )
 }
 
-/// Escapes text for HTML element content and attribute values.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+/// Escapes text for HTML: the site's escaping, so the live endpoints and the pages cannot differ.
+pub use httpstatus_site::html::escape;
 
 #[cfg(test)]
 mod tests {
