@@ -264,3 +264,40 @@ test("keyboard focus is visible", async () => {
     await page.close();
   }
 });
+
+test("a browser's EventSource reads the long operation's progress from /long/events", async () => {
+  const { page, seen } = await open("/102");
+  const events = await page.evaluate(
+    () =>
+      new Promise((resolve, reject) => {
+        const got = [];
+        const source = new EventSource("/long/events?seconds=2");
+        const timer = setTimeout(() => {
+          source.close();
+          reject(new Error("no final event within 15 s: " + JSON.stringify(got)));
+        }, 15000);
+        const keep = (type) => (e) => {
+          got.push({ type, id: e.lastEventId, data: e.data });
+          if (type === "done") {
+            clearTimeout(timer);
+            source.close();
+            resolve(got);
+          }
+        };
+        for (const type of ["message", "progress", "done"]) source.addEventListener(type, keep(type));
+        source.onerror = () => {
+          if (!got.some((e) => e.type === "done")) {
+            clearTimeout(timer);
+            source.close();
+            reject(new Error("the stream failed: " + JSON.stringify(got)));
+          }
+        };
+      }),
+  );
+  const progress = events.filter((e) => e.type !== "done");
+  assert.ok(progress.length >= 2, JSON.stringify(events));
+  assert.ok(progress.every((e) => e.id !== ""), "every event carries an id: " + JSON.stringify(events));
+  assert.equal(events.at(-1).type, "done", JSON.stringify(events));
+  assertClean(seen, "/102 with EventSource");
+  await page.close();
+});

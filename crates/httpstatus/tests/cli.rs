@@ -248,3 +248,105 @@ fn completions_for_three_shells() {
         );
     }
 }
+
+/// `httpstatus serve` on a free port, stopped when dropped.
+struct Server {
+    child: std::process::Child,
+    url: String,
+}
+
+impl Server {
+    fn start() -> Server {
+        use std::io::{BufRead, BufReader};
+        let mut child = Command::new(env!("CARGO_BIN_EXE_httpstatus"))
+            .args(["serve", "--addr", "127.0.0.1:0", "--quiet"])
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let url = line
+            .trim()
+            .strip_prefix("listening on ")
+            .expect("the first line names the address")
+            .to_owned();
+        Server { child, url }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn probe_names_a_429_and_its_retry_after() {
+    let server = Server::start();
+    let url = format!("{}/status/429", server.url);
+    let o = httpstatus(&["probe", &url]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(text.contains("< HTTP/1.1 429 Too Many Requests"), "{text}");
+    assert!(text.contains("< Retry-After: "), "{text}");
+    assert!(text.contains("= 429 Too Many Requests: "), "{text}");
+    assert!(!text.contains("warning:"), "{text}");
+
+    let o = httpstatus(&[
+        "probe",
+        "--json",
+        &format!("{}/status/200?interim=103,102", server.url),
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let statuses: Vec<u64> = v["responses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["status"].as_u64().unwrap())
+        .collect();
+    assert_eq!(statuses, [103, 102, 200]);
+    assert_eq!(v["responses"][0]["interim"], true);
+    assert_eq!(v["final"]["status"], 200);
+    assert!(v["final"]["total_ms"].as_f64().unwrap() >= v["final"]["ttfb_ms"].as_f64().unwrap());
+    assert_eq!(v["error"], serde_json::Value::Null);
+    assert!(
+        v["request_headers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|h| h[0] == "Host")
+    );
+}
+
+#[test]
+fn probe_refuses_bad_input_and_reports_a_dead_port() {
+    for args in [
+        &["probe", "https://example.com/"][..],
+        &["probe", "not a url"][..],
+        &["probe", "http://127.0.0.1:1/", "-H", "no colon"][..],
+        &["probe", "http://127.0.0.1:1/", "-X", "GET /"][..],
+    ] {
+        let o = httpstatus(args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert!(
+            stderr(&o).starts_with("httpstatus probe: "),
+            "{args:?}: {}",
+            stderr(&o)
+        );
+    }
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let o = httpstatus(&["probe", &format!("http://127.0.0.1:{port}/")]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stdout(&o).contains("error: cannot connect"),
+        "{}",
+        stdout(&o)
+    );
+}
