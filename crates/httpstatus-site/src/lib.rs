@@ -572,16 +572,8 @@ fn choose_coding(accept: Option<&str>) -> Coding {
     };
     let mut best = (Coding::Identity, 0.0f32);
     for item in accept.split(',') {
-        let mut parts = item.split(';');
-        let name = parts.next().unwrap_or("").trim().to_ascii_lowercase();
-        let q = parts
-            .filter_map(|p| {
-                p.trim()
-                    .strip_prefix("q=")
-                    .or_else(|| p.trim().strip_prefix("Q="))
-            })
-            .find_map(|v| v.trim().parse::<f32>().ok())
-            .unwrap_or(1.0);
+        let (name, q) = httpstatus_wire::headers::weighted(item);
+        let name = name.to_ascii_lowercase();
         let coding = match name.as_str() {
             "br" => Coding::Brotli,
             "gzip" | "x-gzip" => Coding::Gzip,

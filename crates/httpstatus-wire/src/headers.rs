@@ -186,6 +186,23 @@ impl std::fmt::Debug for Headers {
 }
 
 /// `tchar` of RFC 9110 section 5.6.2, one table look-up per byte.
+/// Splits one member of a weighted list such as `Accept` or `Accept-Encoding` (`gzip;q=0.5`) into the value
+/// and its weight: `q` clamped to 0..=1, 1 when absent or unreadable (RFC 9110 section 12.4.2).
+pub fn weighted(member: &str) -> (&str, f32) {
+    let mut parts = member.split(';');
+    let value = parts.next().unwrap_or("").trim();
+    let q = parts
+        .filter_map(|p| {
+            p.trim()
+                .strip_prefix("q=")
+                .or_else(|| p.trim().strip_prefix("Q="))
+        })
+        .find_map(|v| v.trim().parse::<f32>().ok())
+        .unwrap_or(1.0)
+        .clamp(0.0, 1.0);
+    (value, q)
+}
+
 pub fn is_tchar(b: u8) -> bool {
     TCHAR[b as usize]
 }
@@ -243,6 +260,16 @@ pub fn trim(v: &[u8]) -> &[u8] {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn weighted_members() {
+        assert_eq!(weighted(" gzip ; q=0.5"), ("gzip", 0.5));
+        assert_eq!(weighted("text/html"), ("text/html", 1.0));
+        assert_eq!(weighted("br;Q=0"), ("br", 0.0));
+        assert_eq!(weighted("x;q=7"), ("x", 1.0));
+        assert_eq!(weighted("x;q=oops"), ("x", 1.0));
+    }
+
     use super::*;
 
     #[test]

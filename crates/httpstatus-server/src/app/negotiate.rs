@@ -44,8 +44,7 @@ pub fn negotiate(accept: Option<&[u8]>) -> Format {
 fn quality(accept: &str, kind: &str, sub: &str) -> f32 {
     let mut found: Option<(u8, f32)> = None;
     for range in accept.split(',') {
-        let mut parts = range.split(';');
-        let media = parts.next().unwrap_or("").trim();
+        let (media, q) = httpstatus_wire::headers::weighted(range);
         let Some((k, s)) = media.split_once('/') else {
             continue;
         };
@@ -55,15 +54,6 @@ fn quality(accept: &str, kind: &str, sub: &str) -> f32 {
             ("*", "*") => 1,
             _ => continue,
         };
-        let q = parts
-            .filter_map(|p| {
-                p.trim()
-                    .strip_prefix("q=")
-                    .or_else(|| p.trim().strip_prefix("Q="))
-            })
-            .find_map(|v| v.trim().parse::<f32>().ok())
-            .unwrap_or(1.0)
-            .clamp(0.0, 1.0);
         if found.is_none_or(|(best, _)| specificity > best) {
             found = Some((specificity, q));
         }
