@@ -243,9 +243,15 @@ pub fn short(out: &mut dyn Write, style: &Style, lookup: &Lookup) -> io::Result<
 
 /// Word-wraps `text` to `width` columns, each line starting with `indent`.
 pub fn wrap(text: &str, width: usize, indent: &str) -> String {
-    let options = textwrap::Options::new(width.max(20))
-        .initial_indent(indent)
-        .subsequent_indent(indent)
+    fill(text, width.max(20), indent, indent)
+}
+
+/// Word-wraps `text`, the first line starting with `first` and the others with `rest`; URLs and hyphenated
+/// words are never split.
+fn fill(text: &str, width: usize, first: &str, rest: &str) -> String {
+    let options = textwrap::Options::new(width)
+        .initial_indent(first)
+        .subsequent_indent(rest)
         .word_splitter(textwrap::WordSplitter::NoHyphenation);
     textwrap::fill(text, options)
 }
@@ -287,11 +293,7 @@ fn markdown_raw(out: &mut dyn Write, style: &Style, text: &str) -> io::Result<()
             ),
             None => (indent.clone(), indent),
         };
-        let options = textwrap::Options::new(style.width)
-            .initial_indent(&first)
-            .subsequent_indent(&rest)
-            .word_splitter(textwrap::WordSplitter::NoHyphenation);
-        writeln!(out, "{}", textwrap::fill(text, options))?;
+        writeln!(out, "{}", fill(text, style.width, &first, &rest))?;
         paragraph.clear();
         Ok(())
     };
