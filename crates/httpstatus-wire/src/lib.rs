@@ -16,6 +16,7 @@
 //! `httparse` reads the heads; everything around it is ours.
 
 pub mod body;
+pub mod client;
 pub mod error;
 pub mod headers;
 pub mod limits;
