@@ -168,6 +168,7 @@ fn write_entry(out: &mut String, page: &CodePage) {
     writeln!(out, "        reference: {},", opt(&f.reference)).unwrap();
     writeln!(out, "        spec_url: {},", opt(&f.spec_url)).unwrap();
     writeln!(out, "        summary: {:?},", f.summary).unwrap();
+    writeln!(out, "        sources: {},", strs(&f.sources)).unwrap();
     writeln!(out, "        aliases: {},", strs(&f.aliases)).unwrap();
     writeln!(out, "        former_names: {},", strs(&f.former_names)).unwrap();
     writeln!(out, "        keywords: {},", strs(&f.keywords)).unwrap();
@@ -223,8 +224,12 @@ fn write_entry(out: &mut String, page: &CodePage) {
 fn write_guide(out: &mut String, guide: &Guide) {
     writeln!(
         out,
-        "    Guide {{ slug: {:?}, title: {:?}, summary: {:?}, markdown: {:?} }},",
-        guide.slug, guide.title, guide.summary, guide.markdown
+        "    Guide {{ slug: {:?}, title: {:?}, summary: {:?}, sources: {}, markdown: {:?} }},",
+        guide.slug,
+        guide.title,
+        guide.summary,
+        strs(&guide.sources),
+        guide.markdown
     )
     .unwrap();
 }

@@ -156,6 +156,8 @@ pub struct Guide {
     pub slug: &'static str,
     pub title: &'static str,
     pub summary: &'static str,
+    /// The documents the page's facts come from (absolute URLs, at least one).
+    pub sources: &'static [&'static str],
     pub markdown: &'static str,
 }
 
@@ -175,6 +177,8 @@ pub struct Entry {
     /// A link to the defining document.
     pub spec_url: Option<&'static str>,
     pub summary: &'static str,
+    /// The documents the page's facts come from (absolute URLs, at least one, checked at build time).
+    pub sources: &'static [&'static str],
     pub aliases: &'static [&'static str],
     pub former_names: &'static [&'static str],
     pub keywords: &'static [&'static str],
@@ -213,7 +217,7 @@ impl Entry {
 impl Serialize for Entry {
     /// The one JSON shape shared by the CLI (`httpstatus CODE --json`) and the API (`/api/v1/codes/CODE`).
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut s = serializer.serialize_struct("Entry", 20)?;
+        let mut s = serializer.serialize_struct("Entry", 21)?;
         s.serialize_field("code", &self.code)?;
         s.serialize_field("name", self.name)?;
         s.serialize_field("iana_name", &self.iana_name)?;
@@ -223,6 +227,7 @@ impl Serialize for Entry {
         s.serialize_field("expires", &self.expires)?;
         s.serialize_field("reference", &self.reference)?;
         s.serialize_field("spec_url", &self.spec_url)?;
+        s.serialize_field("sources", self.sources)?;
         s.serialize_field("summary", self.summary)?;
         s.serialize_field("sections", self.sections)?;
         s.serialize_field("examples", self.examples)?;

@@ -247,3 +247,34 @@ fn the_102_entry_serialises_with_every_field() {
             && languages.contains(&"http")
     );
 }
+
+#[test]
+fn every_page_and_guide_says_where_its_facts_come_from() {
+    let pages = httpstatus_catalog::entries()
+        .iter()
+        .map(|e| (e.code_text(), e.sources))
+        .chain(
+            httpstatus_catalog::class_pages()
+                .iter()
+                .chain(httpstatus_catalog::guides())
+                .map(|g| (g.slug.to_owned(), g.sources)),
+        );
+    for (page, sources) in pages {
+        assert!(!sources.is_empty(), "{page} has no sources");
+        for url in sources {
+            assert!(
+                url.starts_with("https://") || url.starts_with("http://"),
+                "{page}: {url}"
+            );
+        }
+    }
+    let entry = get(429).unwrap();
+    let value = serde_json::to_value(entry).unwrap();
+    assert_eq!(value["sources"], serde_json::json!(entry.sources));
+    assert!(
+        entry
+            .sources
+            .iter()
+            .any(|s| s.starts_with("https://www.rfc-editor.org/rfc/rfc6585"))
+    );
+}

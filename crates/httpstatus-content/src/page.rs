@@ -56,6 +56,9 @@ pub struct FrontMatter {
     #[serde(default)]
     pub spec_url: Option<String>,
     pub summary: String,
+    /// The documents the page's facts come from: absolute `http`/`https` URLs, at least one.
+    #[serde(default)]
+    pub sources: Vec<String>,
     #[serde(default)]
     pub aliases: Vec<String>,
     #[serde(default)]
@@ -159,6 +162,7 @@ pub fn parse_code_page(
     if front.summary.trim().is_empty() {
         return Err(err("`summary` is empty".into()));
     }
+    check_sources(&front.sources).map_err(err)?;
 
     let (preamble, raw) = sections(body);
     if !preamble.is_empty() {
@@ -499,6 +503,57 @@ fn check_examples(
     Ok(())
 }
 
+/// Checks a `sources` list: at least one entry, each an absolute `http` or `https` URL with a host, no
+/// whitespace, no duplicates.
+pub fn check_sources(sources: &[String]) -> Result<(), String> {
+    if sources.is_empty() {
+        return Err(
+            "`sources` is missing or empty: list the documents the page's facts come from".into(),
+        );
+    }
+    for (i, url) in sources.iter().enumerate() {
+        check_url(url).map_err(|why| format!("`sources` entry `{url}` {why}"))?;
+        if sources[..i].contains(url) {
+            return Err(format!("`sources` lists `{url}` twice"));
+        }
+    }
+    Ok(())
+}
+
+/// A well-formed absolute URL: `http://` or `https://`, a host of letters, digits, dots and hyphens (with an
+/// optional port), then an optional path, and nothing that needs escaping.
+fn check_url(url: &str) -> Result<(), String> {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .ok_or("must start with `https://` or `http://`")?;
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(end);
+    let host = authority.split_once(':').map_or(authority, |(h, port)| {
+        if port.is_empty() || !port.bytes().all(|b| b.is_ascii_digit()) {
+            ""
+        } else {
+            h
+        }
+    });
+    let label_ok = |l: &str| {
+        !l.is_empty()
+            && !l.starts_with('-')
+            && !l.ends_with('-')
+            && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+    };
+    if !host.contains('.') || !host.split('.').all(label_ok) {
+        return Err("has no valid host".into());
+    }
+    if let Some(bad) = tail
+        .chars()
+        .find(|c| c.is_whitespace() || c.is_control() || matches!(c, '"' | '<' | '>' | '\\' | '`'))
+    {
+        return Err(format!("contains {bad:?}, which a URL must escape"));
+    }
+    Ok(())
+}
+
 /// A class page or a guide.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Guide {
@@ -507,6 +562,8 @@ pub struct Guide {
     pub title: String,
     pub summary: String,
     pub class: Option<String>,
+    /// The documents the page's facts come from.
+    pub sources: Vec<String>,
     pub markdown: String,
 }
 
@@ -517,6 +574,8 @@ struct GuideFront {
     summary: String,
     #[serde(default)]
     class: Option<String>,
+    #[serde(default)]
+    sources: Vec<String>,
 }
 
 /// Parses a class page (`classes/4xx.md`, with `class`) or a guide (`guides/SLUG.md`).
@@ -533,6 +592,7 @@ pub fn parse_guide(file: &str, text: &str, is_class: bool) -> Result<Guide, Cont
     if front.title.trim().is_empty() || front.summary.trim().is_empty() {
         return Err(err("`title` and `summary` must not be empty".into()));
     }
+    check_sources(&front.sources).map_err(err)?;
     if body.trim().len() < 200 {
         return Err(err("the body is too short to be a page".into()));
     }
@@ -562,6 +622,50 @@ pub fn parse_guide(file: &str, text: &str, is_class: bool) -> Result<Guide, Cont
         title: front.title,
         summary: front.summary,
         class: front.class,
+        sources: front.sources,
         markdown: body.trim().to_owned(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::check_sources;
+
+    fn check(urls: &[&str]) -> Result<(), String> {
+        check_sources(&urls.iter().map(|u| (*u).to_owned()).collect::<Vec<_>>())
+    }
+
+    #[test]
+    fn sources_accept_absolute_urls() {
+        assert_eq!(
+            check(&[
+                "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.5",
+                "http://nginx.org/en/docs/http/ngx_http_core_module.html#max_ranges",
+                "https://metacpan.org/pod/HTTP::Tiny",
+                "https://example.org:8443/a?b=c",
+            ]),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn sources_reject_what_is_not_a_url() {
+        for (urls, why) in [
+            (&[][..], "missing or empty"),
+            (&["RFC 9110 section 15"][..], "must start with"),
+            (&["ftp://example.org/x"][..], "must start with"),
+            (&["https:///path"][..], "no valid host"),
+            (&["https://localhost/x"][..], "no valid host"),
+            (&["https://bad_host.org/"][..], "no valid host"),
+            (&["https://example.org:port/"][..], "no valid host"),
+            (&["https://example.org/a b"][..], "must escape"),
+            (
+                &["https://example.org/a", "https://example.org/a"][..],
+                "twice",
+            ),
+        ] {
+            let error = check(urls).expect_err(&format!("{urls:?} must be rejected"));
+            assert!(error.contains(why), "{urls:?}: {error}");
+        }
+    }
 }

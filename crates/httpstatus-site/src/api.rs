@@ -221,7 +221,7 @@ pub fn openapi(public_url: &str) -> Value {
                 "status": {"$ref": "#/components/schemas/Status"}, "summary": {"type": "string"}
             }},
             "Status": {"type": "string", "enum": ["permanent", "temporary", "obsoleted", "unused", "unofficial"]},
-            "Entry": {"type": "object", "required": ["code", "name", "iana_name", "class", "official", "status", "reference", "summary", "sections", "examples", "related", "aliases", "vendors"], "properties": {
+            "Entry": {"type": "object", "required": ["code", "name", "iana_name", "class", "official", "status", "reference", "summary", "sources", "sections", "examples", "related", "aliases", "vendors"], "properties": {
                 "code": {"type": "integer"},
                 "name": {"type": "string"},
                 "iana_name": {"type": ["string", "null"]},
@@ -231,6 +231,7 @@ pub fn openapi(public_url: &str) -> Value {
                 "expires": {"type": ["string", "null"]},
                 "reference": {"type": ["string", "null"]},
                 "spec_url": {"type": ["string", "null"]},
+                "sources": {"type": "array", "minItems": 1, "items": {"type": "string", "format": "uri"}},
                 "summary": {"type": "string"},
                 "sections": {"type": "array", "items": {"type": "object", "required": ["title", "markdown"], "properties": {"title": {"type": "string"}, "markdown": {"type": "string"}}}},
                 "examples": {"type": "array", "items": {"type": "object", "required": ["language", "title", "code"], "properties": {"language": {"type": "string"}, "title": {"type": "string"}, "role": {"type": "string"}, "path": {"type": "string"}, "code": {"type": "string"}}}},

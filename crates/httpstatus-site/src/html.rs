@@ -343,6 +343,7 @@ pub fn code_page(frame: &Frame, e: &Entry) -> String {
         }
         section_html(&mut main, "Related codes", &body);
     }
+    sources_html(&mut main, e.sources);
     main.push_str("</article>\n");
     let description = format!("{code} {}: {}", e.name, e.summary);
     frame.layout(
@@ -371,6 +372,22 @@ fn section_html(out: &mut String, title: &str, body: &str) {
         out,
         "<section aria-labelledby=\"{id}\"><h2 id=\"{id}\">{}</h2>\n{body}</section>\n",
         escape(title)
+    );
+}
+
+/// The documents a page's facts come from, as a list of links.
+fn sources_html(out: &mut String, sources: &[&str]) {
+    if sources.is_empty() {
+        return;
+    }
+    let items: String = sources
+        .iter()
+        .map(|url| format!("<li><a href=\"{0}\">{0}</a></li>", escape(url)))
+        .collect();
+    section_html(
+        out,
+        "Sources",
+        &format!("<ul class=\"sources\">{items}</ul>\n"),
     );
 }
 
@@ -453,6 +470,7 @@ pub fn class_page(frame: &Frame, class: Class, page: Option<&Guide>) -> String {
     if let Some(page) = page {
         main.push_str(&to_html(page.markdown, true));
     }
+    let sources = page.map_or(&[][..], |p| p.sources);
     let _ = writeln!(
         main,
         "<section aria-labelledby=\"list\"><h2 id=\"list\">The {label} codes</h2>"
@@ -468,6 +486,7 @@ pub fn class_page(frame: &Frame, class: Class, page: Option<&Guide>) -> String {
         main.push_str(&code_list(vendor.into_iter()));
     }
     main.push_str("</section>\n");
+    sources_html(&mut main, sources);
     frame.layout(
         &format!("/class/{label}"),
         &format!("{} | HTTP status codes", class_title(class)),
@@ -485,6 +504,7 @@ pub fn guide_page(frame: &Frame, guide: &Guide) -> String {
         escape(guide.summary)
     );
     main.push_str(&to_html(guide.markdown, true));
+    sources_html(&mut main, guide.sources);
     main.push_str("</article>\n");
     frame.layout(
         &format!("/guides/{}", guide.slug),

@@ -221,6 +221,12 @@ pub fn page(out: &mut dyn Write, style: &Style, entry: &Entry) -> io::Result<()>
         section_heading(out, style, "Related codes")?;
         markdown(out, style, related.markdown)?;
     }
+    if !entry.sources.is_empty() {
+        section_heading(out, style, "Sources")?;
+        for url in entry.sources {
+            writeln!(out, "- {url}")?;
+        }
+    }
     Ok(())
 }
 
