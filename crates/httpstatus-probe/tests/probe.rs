@@ -1,40 +1,12 @@
-//! The probe against the real live server, and against a scripted fake server that sends malformed replies.
+//! The probe over HTTP/1.1 against scripted servers: interim responses in order, `100 Continue`, timings that add
+//! up, and malformed or questionable replies reported, never panicked on.
 
 use std::io::{Read, Write};
-use std::net::TcpListener;
-use std::sync::Arc;
+use std::net::{TcpListener, TcpStream};
 use std::thread;
 use std::time::Duration;
 
 use httpstatus_probe::{ProbeRequest, Transcript, parse_target, probe};
-
-/// Starts the real server (site, API and live endpoints) on a free port; returns its base URL.
-fn live_server() -> String {
-    let (sender, receiver) = std::sync::mpsc::channel();
-    thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap();
-        runtime.block_on(async move {
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-            let url = format!("http://{}", listener.local_addr().unwrap());
-            let handler = Arc::new(httpstatus_server::Everything::new(&url));
-            sender.send(url).unwrap();
-            let config = httpstatus_server::Config {
-                access_log: false,
-                ..Default::default()
-            };
-            httpstatus_server::run_with(listener, config, handler, std::future::pending::<()>())
-                .await
-                .unwrap();
-        });
-    });
-    receiver
-        .recv_timeout(Duration::from_secs(10))
-        .expect("the server starts")
-}
 
 fn get(url: &str) -> Transcript {
     probe(&ProbeRequest::get(parse_target(url).unwrap()))
@@ -44,48 +16,99 @@ fn statuses(t: &Transcript) -> Vec<u16> {
     t.responses.iter().map(|r| r.status).collect()
 }
 
-#[test]
-fn names_a_429_and_shows_its_retry_after() {
-    let base = live_server();
-    let t = get(&format!("{base}/status/429"));
-    assert_eq!(t.error, None);
-    assert_eq!(statuses(&t), [429]);
-    let r = &t.responses[0];
-    assert!(
-        r.explanation.starts_with("429 Too Many Requests: "),
-        "{}",
-        r.explanation
-    );
-    assert!(r.header("retry-after").is_some());
-    assert!(t.warnings.is_empty(), "{:?}", t.warnings);
-    let f = t.final_response.as_ref().unwrap();
-    assert!(f.body_bytes > 0 && f.total_ms >= f.ttfb_ms);
-    let json = serde_json::to_value(&t).unwrap();
-    assert_eq!(json["responses"][0]["status"], 429);
-    assert_eq!(json["final"]["status"], 429);
+/// Serves one connection with `script`, which gets the stream and the request head.
+fn scripted(script: fn(&mut TcpStream, &[u8])) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    thread::spawn(move || {
+        if let Ok((mut stream, _)) = listener.accept() {
+            let head = read_head(&mut stream);
+            script(&mut stream, &head);
+        }
+    });
+    url
+}
+
+fn read_head(stream: &mut TcpStream) -> Vec<u8> {
+    let mut seen = Vec::new();
+    let mut byte = [0u8; 1];
+    while !seen.ends_with(b"\r\n\r\n") {
+        match stream.read(&mut byte) {
+            Ok(0) | Err(_) => break,
+            Ok(_) => seen.push(byte[0]),
+        }
+    }
+    seen
 }
 
 #[test]
-fn records_every_interim_response_in_order() {
-    let base = live_server();
-    let t = get(&format!("{base}/status/200?interim=103,102"));
+fn records_every_interim_response_in_order_with_timings_that_add_up() {
+    let url = scripted(|stream, _| {
+        let _ = stream.write_all(
+            b"HTTP/1.1 103 Early Hints\r\nLink: </a.css>; rel=preload; as=style\r\n\r\n",
+        );
+        thread::sleep(Duration::from_millis(30));
+        let _ = stream.write_all(b"HTTP/1.1 102 Processing\r\n\r\n");
+        thread::sleep(Duration::from_millis(30));
+        let _ = stream.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+    });
+    let t = get(&format!("{url}/"));
+    assert_eq!(t.error, None);
+    assert_eq!(t.protocol, "HTTP/1.1");
     assert_eq!(statuses(&t), [103, 102, 200]);
     assert!(t.responses[0].interim && t.responses[1].interim && !t.responses[2].interim);
     assert!(t.responses[0].header("link").is_some());
-    assert!(t.responses[0].at_ms <= t.responses[2].at_ms);
-    let t = get(&format!("{base}/long?seconds=1&heartbeat=0.3"));
     assert!(
-        statuses(&t).iter().filter(|s| **s == 102).count() >= 2,
-        "{:?}",
-        statuses(&t)
+        t.responses[0].at_ms < t.responses[1].at_ms && t.responses[1].at_ms < t.responses[2].at_ms
     );
-    assert_eq!(statuses(&t).last(), Some(&200));
+    let f = t.final_response.as_ref().unwrap();
+    assert!(
+        f.ttfb_ms < f.ttfb_final_ms && f.ttfb_final_ms >= 50.0,
+        "{f:?}"
+    );
+    let timings = t.timings.as_ref().unwrap();
+    let sum = timings.dns_ms
+        + timings.connect_ms
+        + timings.tls_ms
+        + timings.send_ms
+        + timings.wait_ms
+        + timings.interim_ms
+        + timings.body_ms;
+    assert!((sum - timings.total_ms).abs() < 1.0, "{timings:?}");
+    assert!(timings.interim_ms >= 50.0, "{timings:?}");
+    assert_eq!(timings.tls_ms, 0.0);
+    let json = serde_json::to_value(&t).unwrap();
+    assert_eq!(json["final"]["status"], 200);
+    assert_eq!(json["protocol"], "HTTP/1.1");
+    assert!(json["timings"]["total_ms"].as_f64().unwrap() > 0.0);
 }
 
 #[test]
-fn expect_continue_gets_a_100_only_when_asked() {
-    let base = live_server();
-    let mut request = ProbeRequest::get(parse_target(&format!("{base}/status/100")).unwrap());
+fn expect_continue_holds_the_body_until_the_100() {
+    let url = scripted(|stream, head| {
+        assert!(String::from_utf8_lossy(head).contains("Expect: 100-continue"));
+        // Nothing of the body may have arrived before the 100.
+        stream
+            .set_read_timeout(Some(Duration::from_millis(200)))
+            .unwrap();
+        let mut early = [0u8; 5];
+        assert!(
+            stream.read(&mut early).is_err(),
+            "the body came before 100 Continue"
+        );
+        let _ = stream.write_all(b"HTTP/1.1 100 Continue\r\n\r\n");
+        stream
+            .set_read_timeout(Some(Duration::from_secs(2)))
+            .unwrap();
+        let mut body = [0u8; 5];
+        let _ = stream.read_exact(&mut body);
+        let reply = format!(
+            "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n{}",
+            String::from_utf8_lossy(&body)
+        );
+        let _ = stream.write_all(reply.as_bytes());
+    });
+    let mut request = ProbeRequest::get(parse_target(&format!("{url}/upload")).unwrap());
     request.method = "POST".into();
     request.body = Some(b"hello".to_vec());
     request
@@ -93,9 +116,12 @@ fn expect_continue_gets_a_100_only_when_asked() {
         .push(("Expect".into(), "100-continue".into()));
     let t = probe(&request);
     assert_eq!(t.error, None);
-    assert_eq!(statuses(&t).first(), Some(&100));
+    assert_eq!(statuses(&t), [100, 200]);
+    assert_eq!(t.final_response.as_ref().unwrap().body_bytes, 5);
     assert!(
-        !t.warnings.iter().any(|w| w.contains("did not send")),
+        !t.warnings
+            .iter()
+            .any(|w| w.message.contains("did not send")),
         "{:?}",
         t.warnings
     );
@@ -130,20 +156,20 @@ fn malformed_and_questionable_replies_are_reported_not_panicked_on() {
     let cases: &[(&str, &[u8], bool, Check)] = &[
         ("not http", b"SSH-2.0-OpenSSH_9.0\r\n", false, |t| assert!(t.error.as_ref().unwrap().contains("malformed response"))),
         ("two-digit status", b"HTTP/1.1 20 OK\r\n\r\n", false, |t| assert!(t.error.as_ref().unwrap().contains("malformed"))),
-        ("nothing at all", b"", false, |t| assert!(t.error.as_ref().unwrap().contains("without sending a response"))),
+        ("nothing at all", b"", false, |t| assert!(t.error.as_ref().unwrap().contains("closed before any response arrived"))),
         ("head cut short", b"HTTP/1.1 200 OK\r\nContent-Le", false, |t| assert!(t.error.as_ref().unwrap().contains("middle of a response head"))),
         ("interim only", b"HTTP/1.1 102 Processing\r\n\r\n", false, |t| {
             assert_eq!(statuses(t), [102]);
-            assert!(t.error.as_ref().unwrap().contains("without a final response"));
+            assert!(t.error.as_ref().unwrap().contains("after interim responses, before the final response"));
         }),
         ("body shorter than Content-Length", b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc", false, |t| {
-            assert!(t.error.as_ref().unwrap().contains("ended early"), "{:?}", t.error)
+            assert!(t.error.as_ref().unwrap().contains("before the body was complete"), "{:?}", t.error)
         }),
         ("conflicting Content-Length", b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd", false, |t| {
-            assert!(t.error.as_ref().unwrap().contains("framing"), "{:?}", t.error)
+            assert!(t.error.as_ref().unwrap().contains("malformed response"), "{:?}", t.error)
         }),
         ("bad chunk size", b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n0\r\n\r\n", false, |t| {
-            assert!(t.error.as_ref().unwrap().contains("malformed body"), "{:?}", t.error)
+            assert!(t.error.as_ref().unwrap().contains("malformed response"), "{:?}", t.error)
         }),
         ("chunked with trailers", b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\nDigest: x\r\n\r\n", false, |t| {
             let f = t.final_response.as_ref().unwrap();
@@ -155,28 +181,36 @@ fn malformed_and_questionable_replies_are_reported_not_panicked_on() {
         }),
         ("unsolicited 100", b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", false, |t| {
             assert_eq!(statuses(t), [100, 200]);
-            assert!(t.warnings.iter().any(|w| w.contains("did not send `Expect: 100-continue`")), "{:?}", t.warnings);
+            assert!(t.warnings.iter().any(|w| w.message.contains("did not send `Expect: 100-continue`")), "{:?}", t.warnings);
         }),
         ("429 without Retry-After", b"HTTP/1.1 429 Too Many Requests\r\nContent-Length: 0\r\n\r\n", false, |t| {
-            assert!(t.warnings.iter().any(|w| w.contains("without Retry-After")), "{:?}", t.warnings)
+            assert!(t.warnings.iter().any(|w| w.message.contains("without Retry-After")), "{:?}", t.warnings)
         }),
         ("503 with a bad Retry-After", b"HTTP/1.1 503 Service Unavailable\r\nRetry-After: soon\r\nContent-Length: 0\r\n\r\n", false, |t| {
-            assert!(t.warnings.iter().any(|w| w.contains("neither a number of seconds nor an HTTP date")), "{:?}", t.warnings)
+            assert!(t.warnings.iter().any(|w| w.message.contains("neither a number of seconds nor an HTTP date")), "{:?}", t.warnings)
         }),
         ("redirect without Location", b"HTTP/1.1 302 Found\r\nContent-Length: 0\r\n\r\n", false, |t| {
-            assert!(t.warnings.iter().any(|w| w.contains("without Location")), "{:?}", t.warnings)
+            assert!(t.warnings.iter().any(|w| w.message.contains("without Location")), "{:?}", t.warnings)
         }),
         ("204 with a body", b"HTTP/1.1 204 No Content\r\nContent-Length: 5\r\n\r\nhello", true, |t| {
             assert_eq!(t.final_response.as_ref().unwrap().body_bytes, 0);
-            assert!(t.warnings.iter().any(|w| w.contains("bytes of body after a 204")), "{:?}", t.warnings);
-            assert!(t.warnings.iter().any(|w| w.contains("204 with Content-Length")), "{:?}", t.warnings);
+            assert!(t.warnings.iter().any(|w| w.message.contains("bytes of body after a 204")), "{:?}", t.warnings);
+            assert!(t.warnings.iter().any(|w| w.message.contains("204 with Content-Length")), "{:?}", t.warnings);
+        }),
+        ("a 1xx after the final response", b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\nHTTP/1.1 103 Early Hints\r\n\r\n", true, |t| {
+            assert_eq!(t.final_response.as_ref().unwrap().status, 200);
+            assert!(t.error.as_ref().unwrap().contains("interim response arrived after the final response"), "{:?}", t.error);
+        }),
+        ("bytes after the body", b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nokAND MORE", false, |t| {
+            assert_eq!(t.final_response.as_ref().unwrap().body_bytes, 2);
+            assert!(t.warnings.iter().any(|w| w.message.contains("8 bytes after the end of the body")), "{:?}", t.warnings);
         }),
         ("unknown code", b"HTTP/1.1 299 Whatever\r\nContent-Length: 0\r\n\r\n", false, |t| {
             assert!(t.responses[0].explanation.contains("treat it as 200"), "{}", t.responses[0].explanation);
-            assert!(t.warnings.iter().any(|w| w.contains("not a registered")), "{:?}", t.warnings);
+            assert!(t.warnings.iter().any(|w| w.message.contains("not a registered")), "{:?}", t.warnings);
         }),
         ("vendor code", b"HTTP/1.1 520 Unknown Error\r\nContent-Length: 0\r\n\r\n", false, |t| {
-            assert!(t.warnings.iter().any(|w| w.contains("vendor code")), "{:?}", t.warnings)
+            assert!(t.warnings.iter().any(|w| w.message.contains("vendor code")), "{:?}", t.warnings)
         }),
     ];
     for (name, reply, hold, check) in cases {
