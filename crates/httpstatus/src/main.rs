@@ -5,6 +5,7 @@
 
 mod export;
 mod list;
+mod logs;
 mod probe;
 mod render;
 mod search;
@@ -55,6 +56,8 @@ enum Command {
     Serve(serve::Args),
     /// Send one request and show every interim and final response, with timings and explanations
     Probe(probe::Args),
+    /// Explain the status codes in access logs: meanings for the log's source, who produced them, when
+    Logs(logs::Args),
     /// Print a shell completion script: `httpstatus completions bash > /etc/bash_completion.d/httpstatus`
     Completions {
         #[arg(value_enum)]
@@ -130,6 +133,7 @@ fn main() -> ExitCode {
         Command::Export(args) => export::run(&context, &args, &mut out),
         Command::Serve(args) => serve::run(&context, &args, &mut out),
         Command::Probe(args) => probe::run(&context, &args, &mut out),
+        Command::Logs(args) => logs::run(&context, &args, &mut out),
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "httpstatus", &mut out);
             Ok(Outcome::Found)
