@@ -7,7 +7,9 @@ use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use httpstatus_content::{CodePage, Guide, Registry, parse_code_page, parse_guide};
+use httpstatus_content::{
+    CodePage, Guide, Registry, Tree, parse_choose, parse_code_page, parse_guide,
+};
 
 fn main() {
     let manifest =
@@ -19,6 +21,7 @@ fn main() {
         content.join("codes"),
         content.join("classes"),
         content.join("guides"),
+        content.join("choose.toml"),
         data.clone(),
     ] {
         println!("cargo::rerun-if-changed={}", watched.display());
@@ -103,6 +106,18 @@ fn generate(content: &Path, data: &Path) -> Result<String, Vec<String>> {
             }
         }
     }
+    let with_pages: BTreeSet<u16> = pages.iter().map(|p| p.front.code).collect();
+    let choose_file = content.join("choose.toml");
+    let tree = read(&choose_file).and_then(|text| {
+        parse_choose(&relative(&choose_file), &text, &with_pages).map_err(|e| e.to_string())
+    });
+    let tree = match tree {
+        Ok(tree) => Some(tree),
+        Err(e) => {
+            errors.push(e);
+            None
+        }
+    };
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -121,6 +136,9 @@ fn generate(content: &Path, data: &Path) -> Result<String, Vec<String>> {
             write_guide(&mut out, guide);
         }
         writeln!(out, "];\n").unwrap();
+    }
+    if let Some(tree) = &tree {
+        write_tree(&mut out, tree);
     }
     writeln!(
         out,
@@ -232,4 +250,51 @@ fn write_guide(out: &mut String, guide: &Guide) {
         guide.markdown
     )
     .unwrap();
+}
+
+fn write_tree(out: &mut String, tree: &Tree) {
+    writeln!(
+        out,
+        "pub(crate) static CHOOSE_TITLE: &str = {:?};",
+        tree.title
+    )
+    .unwrap();
+    writeln!(
+        out,
+        "pub(crate) static CHOOSE_SUMMARY: &str = {:?};",
+        tree.summary
+    )
+    .unwrap();
+    writeln!(
+        out,
+        "pub(crate) static CHOOSE_SOURCES: &[&str] = {};",
+        strs(&tree.sources)
+    )
+    .unwrap();
+    writeln!(out, "pub(crate) static CHOOSE_STEPS: &[Step] = &[").unwrap();
+    for step in &tree.steps {
+        writeln!(
+            out,
+            "    Step {{ id: {:?}, question: {:?}, answers: &[",
+            step.id, step.question
+        )
+        .unwrap();
+        for answer in &step.answers {
+            let next = match (&answer.step, answer.code, &answer.reason) {
+                (Some(id), _, _) => format!("Next::Step({id:?})"),
+                (None, Some(code), Some(reason)) => {
+                    format!("Next::Code {{ code: {code}, reason: {reason:?} }}")
+                }
+                _ => unreachable!("parse_choose checked every answer"),
+            };
+            writeln!(
+                out,
+                "        Answer {{ label: {:?}, next: {next} }},",
+                answer.label
+            )
+            .unwrap();
+        }
+        writeln!(out, "    ] }},").unwrap();
+    }
+    writeln!(out, "];\n").unwrap();
 }

@@ -199,3 +199,21 @@ def test_navigation_marks_the_current_page(crawl):
         assert html.count('aria-current="page"') == 1, path
         assert f'<a href="{path}" aria-current="page">' in html, path
     assert 'aria-current="page"' not in crawl.pages["/429"].body.decode()
+
+
+def test_every_step_of_which_code_to_send_is_reachable_by_plain_links(crawl):
+    import tomllib
+
+    tree = tomllib.loads((ROOT / "content" / "choose.toml").read_text())
+    assert "/" in crawl.pages["/choose"].referrers and "/guides" in crawl.pages["/choose"].referrers
+    for step in tree["step"]:
+        path = "/choose" if step["id"] == "start" else f"/choose/{step['id']}"
+        fetched = crawl.pages.get(path)
+        assert fetched and fetched.status == 200, f"{path} is not reachable by links from /"
+        page = parse_page(fetched.body.decode())
+        hrefs = {href for _, href in page.links}
+        for answer in step["answer"]:
+            if "step" in answer:
+                assert f"/choose/{answer['step']}" in hrefs, (path, answer["label"])
+            else:
+                assert f"/{answer['code']:03d}" in hrefs, (path, answer["label"])

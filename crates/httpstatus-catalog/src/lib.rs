@@ -4,11 +4,13 @@
 //! - [`entry`]: the typed entry ([`Entry`]) and its parts, with the JSON shape shared by the CLI and the API.
 //! - [`lookup`](crate::lookup()): a code to its entry, the class fallback for valid but unassigned codes (299 is
 //!   treated as 200), and a clear error for what is not a status code (42, 600, 1000).
+//! - [`choose`]: the "which status code should I send?" decision tree and a walk through it.
 //! - [`search`]: ranked, deterministic, in-process search over names, old names, synonyms, vendors and text.
 //! - The data itself is generated at build time from `content/` by `build.rs`, which validates every file.
 //!
 //! The catalog does no I/O and starts no threads: everything is static data and pure functions.
 
+pub mod choose;
 pub mod entry;
 pub mod search;
 
@@ -18,6 +20,7 @@ pub use entry::{
 pub use search::{Hit, search};
 
 mod generated {
+    use crate::choose::{Answer, Next, Step};
     use crate::entry::*;
     include!(concat!(env!("OUT_DIR"), "/catalog.rs"));
 }

@@ -4,14 +4,17 @@
 //! - [`registry`]: the IANA registry and the vendor-code list that pages are checked against.
 //! - [`markdown`]: splitting a body into `##` sections and fenced examples (fence-aware).
 //! - [`page`]: the typed form of a code page, its parser and its validation rules.
+//! - [`choose`]: the "which status code should I send?" decision tree and its rules.
 //!
 //! Everything here is pure: text in, typed data or a [`ContentError`] naming the file and the reason out.
 //! The catalog's build script is the main user; `check-content` runs the same checks on single files.
 
+pub mod choose;
 pub mod markdown;
 pub mod page;
 pub mod registry;
 
+pub use choose::{Tree, parse_choose};
 pub use page::{
     CodePage, Example, FrontMatter, Guide, Retry, Section, VendorMeaning, parse_code_page,
     parse_guide,

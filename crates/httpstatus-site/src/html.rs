@@ -3,6 +3,7 @@
 
 use std::fmt::Write as _;
 
+use httpstatus_catalog::choose::{self, Next, Step};
 use httpstatus_catalog::{Class, Entry, Guide, Hit, Lookup};
 
 use crate::highlight::highlight;
@@ -44,9 +45,7 @@ fn guide_link(slug: &'static str) -> Option<&'static str> {
 
 /// The links of the header navigation; the one to the current page says so (`aria-current`).
 fn nav(current: &str) -> String {
-    let guides = httpstatus_catalog::guides()
-        .first()
-        .map(|first| format!("/guides/{}", guide_link(GUIDE_BASICS).unwrap_or(first.slug)));
+    let guides = Some("/guides".to_owned());
     let mut links: Vec<(String, &str)> = Class::ALL
         .iter()
         .map(|class| (format!("/class/{}", class.label()), ""))
@@ -178,6 +177,7 @@ pub fn home(frame: &Frame) -> String {
         main.push_str("</section>\n");
     }
     main.push_str("<section aria-labelledby=\"more\"><h2 id=\"more\">Guides and more</h2><ul>");
+    main.push_str(&choose_item());
     for guide in httpstatus_catalog::guides() {
         let _ = write!(
             main,
@@ -510,6 +510,97 @@ pub fn guide_page(frame: &Frame, guide: &Guide) -> String {
         &format!("/guides/{}", guide.slug),
         guide.title,
         &truncate(guide.summary, 155),
+        "",
+        &main,
+    )
+}
+
+/// The list item that leads to the decision tree, on the home page and the guides index.
+fn choose_item() -> String {
+    format!(
+        "<li><a href=\"{}\">{}</a>: {}</li>",
+        choose::start().path(),
+        escape(choose::title()),
+        escape(choose::summary())
+    )
+}
+
+/// The guides index: the decision tree, then every guide.
+pub fn guides_index(frame: &Frame) -> String {
+    let mut main = String::from(
+        "<h1>Guides</h1>\n<p class=\"lead\">How status codes work, how to choose one, and why it matters.</p>\n<ul class=\"guides\">",
+    );
+    main.push_str(&choose_item());
+    for guide in httpstatus_catalog::guides() {
+        let _ = write!(
+            main,
+            "<li><a href=\"/guides/{}\">{}</a>: {}</li>",
+            guide.slug,
+            escape(guide.title),
+            escape(guide.summary)
+        );
+    }
+    main.push_str("</ul>\n");
+    frame.layout(
+        "/guides",
+        "Guides | HTTP status codes",
+        "How HTTP status codes work, which one to send, and why the right one matters.",
+        "",
+        &main,
+    )
+}
+
+/// One step of "Which status code should I send?": the question, and each answer as a link to the next
+/// step, or as the code it ends at with the reason. Plain links: no JavaScript needed, and each step has its
+/// own URL.
+pub fn choose_page(frame: &Frame, step: &Step) -> String {
+    let mut main = format!(
+        "<article class=\"choose\">\n<p class=\"small\"><a href=\"/guides\">Guides</a> · {title}</p>\n<h1>{question}</h1>\n",
+        title = escape(choose::title()),
+        question = escape(step.question),
+    );
+    if step.id == choose::START {
+        let _ = writeln!(main, "<p class=\"lead\">{}</p>", escape(choose::summary()));
+    }
+    main.push_str("<ol class=\"answers\">");
+    for answer in step.answers {
+        match answer.next {
+            Next::Step(id) => {
+                let path = choose::step(id).map_or_else(String::new, Step::path);
+                let _ = write!(
+                    main,
+                    "<li><a href=\"{path}\">{}</a></li>",
+                    escape(answer.label)
+                );
+            }
+            Next::Code { code, reason } => {
+                let name = httpstatus_catalog::get(code).map_or("", |e| e.name);
+                let _ = write!(
+                    main,
+                    "<li><p>{label}</p><p class=\"result\">Send <a href=\"/{code:03}\"><span class=\"code c{class}\">{code}</span> {name}</a>. {reason}</p></li>",
+                    label = escape(answer.label),
+                    class = code / 100,
+                    name = escape(name),
+                    reason = escape(reason),
+                );
+            }
+        }
+    }
+    main.push_str("</ol>\n");
+    if step.id != choose::START {
+        let _ = writeln!(
+            main,
+            "<p><a href=\"{}\">Start again</a></p>",
+            choose::start().path()
+        );
+    } else {
+        sources_html(&mut main, choose::sources());
+    }
+    main.push_str("</article>\n");
+    frame.layout(
+        &step.path(),
+        &format!("{} | {}", step.question, choose::title()),
+        &truncate(&format!("{} {}", choose::title(), step.question), 155),
         "",
         &main,
     )

@@ -209,6 +209,16 @@ impl Site {
                 ));
             }
             add.push((
+                "/guides".to_owned(),
+                Resource::new(HTML, CACHE_PAGE, html::guides_index(&frame)),
+            ));
+            for step in httpstatus_catalog::choose::steps() {
+                add.push((
+                    step.path(),
+                    Resource::new(HTML, CACHE_PAGE, html::choose_page(&frame, step)),
+                ));
+            }
+            add.push((
                 "/unofficial".to_owned(),
                 Resource::new(HTML, CACHE_PAGE, html::unofficial(&frame)),
             ));

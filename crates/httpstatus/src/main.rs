@@ -3,6 +3,7 @@
 //! Exit codes: 0 found (an unassigned code such as 299 counts: it prints the class fallback), 1 not found,
 //! 2 usage error. A closed pipe (`httpstatus list | head -1`) ends quietly with 0.
 
+mod choose;
 mod export;
 mod list;
 mod logs;
@@ -40,6 +41,7 @@ const AFTER_HELP: &str = "Examples:
   httpstatus 502 --short         one line
   httpstatus search upstream timed out
   httpstatus list --class 4xx --unofficial
+  httpstatus choose              which code should I send? one question at a time
   httpstatus 102 --json          the catalog entry as JSON";
 
 #[derive(Debug, Subcommand)]
@@ -50,6 +52,8 @@ enum Command {
     Search(search::Args),
     /// List status codes, by class and registration
     List(list::Args),
+    /// Which status code should I send? One question at a time, or `--answers 1,2,1`
+    Choose(choose::Args),
     /// Write the whole web site as static files into a directory
     Export(export::Args),
     /// Run the live server: every status code on demand, with real interim responses
@@ -79,9 +83,10 @@ pub struct Context {
     pub style: Style,
 }
 
-const SUBCOMMANDS: [&str; 8] = [
+const SUBCOMMANDS: [&str; 9] = [
     "show",
     "search",
+    "choose",
     "list",
     "export",
     "serve",
@@ -130,6 +135,7 @@ fn main() -> ExitCode {
         Command::Show(args) => show::run(&context, &args, &mut out),
         Command::Search(args) => search::run(&context, &args, &mut out),
         Command::List(args) => list::run(&context, &args, &mut out),
+        Command::Choose(args) => choose::run(&context, &args, &mut out),
         Command::Export(args) => export::run(&context, &args, &mut out),
         Command::Serve(args) => serve::run(&context, &args, &mut out),
         Command::Probe(args) => probe::run(&context, &args, &mut out),

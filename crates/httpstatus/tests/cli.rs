@@ -324,7 +324,7 @@ fn probe_names_a_429_and_its_retry_after() {
 #[test]
 fn probe_refuses_bad_input_and_reports_a_dead_port() {
     for args in [
-        &["probe", "https://example.com/"][..],
+        &["probe", "ftp://example.com/"][..],
         &["probe", "not a url"][..],
         &["probe", "http://127.0.0.1:1/", "-H", "no colon"][..],
         &["probe", "http://127.0.0.1:1/", "-X", "GET /"][..],
@@ -349,4 +349,72 @@ fn probe_refuses_bad_input_and_reports_a_dead_port() {
         "{}",
         stdout(&o)
     );
+}
+
+fn httpstatus_with_stdin(args: &[&str], input: &str) -> Output {
+    use std::io::Write as _;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_httpstatus"))
+        .args(args)
+        .env("COLUMNS", "80")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run httpstatus");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn choose_walks_the_tree_from_answers_given_as_flags_or_on_stdin() {
+    // Redirect, moved for good, method kept: 308.
+    let o = httpstatus(&["choose", "--answers", "2,2,1"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(text.contains("Send 308 Permanent Redirect"), "{text}");
+    assert!(text.contains("> The resource has moved for good"), "{text}");
+    assert!(text.contains("httpstatus 308"), "{text}");
+
+    // The same answers on stdin, one a line, and as JSON.
+    let o = httpstatus_with_stdin(&["choose", "--json"], "2\n2\n2\n");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let value: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(value["code"], 301);
+    assert_eq!(value["name"], "Moved Permanently");
+    assert_eq!(value["path"].as_array().unwrap().len(), 3);
+    assert!(value["reason"].as_str().unwrap().starts_with("301"));
+}
+
+#[test]
+fn choose_says_where_the_answers_stop_or_go_wrong() {
+    // Too few answers: the open question and its answers, exit 1.
+    let o = httpstatus(&["choose", "--answers", "3"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).contains("What is the problem with the request?"));
+    assert!(stdout(&o).contains("  1. Who sends it"));
+    assert!(
+        stderr(&o).contains("add one more, 1 to 7"),
+        "{}",
+        stderr(&o)
+    );
+    let o = httpstatus(&["choose", "--answers", "3", "--json"]);
+    let value: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(value["code"], serde_json::Value::Null);
+    assert_eq!(value["pending"]["step"], "client");
+
+    // An answer that does not exist, and words that are not numbers: usage errors.
+    let o = httpstatus(&["choose", "--answers", "9"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("choose 1 to 4"), "{}", stderr(&o));
+    let o = httpstatus(&["choose", "--answers", "yes"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("`yes` is not an answer number"));
+    let o = httpstatus(&["choose", "--answers", "1,1,1"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("left over after reaching 201"));
 }
