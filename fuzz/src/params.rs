@@ -4,12 +4,12 @@
 
 use std::time::Duration;
 
-use httpstatus_server::app::long::{MAX_HEARTBEAT, MAX_SECONDS, MIN_HEARTBEAT, parse_long};
-use httpstatus_server::app::params::{
+use httpstatus_live::long::{MAX_HEARTBEAT, MAX_SECONDS, MIN_HEARTBEAT, parse_long};
+use httpstatus_live::params::{
     MAX_CHOICES, MAX_EXTRA_HEADERS, MAX_HEADER_VALUE, MAX_HEARTBEAT_MS, MAX_INTERIM, MAX_LOCATION,
     MAX_RETRY_AFTER, MAX_SLEEP_MS, MIN_HEARTBEAT_MS, parse_spec, parse_status_params,
 };
-use httpstatus_server::app::query::{QueryError, parse_query};
+use httpstatus_live::query::{QueryError, parse_query};
 use httpstatus_wire::Headers;
 use httpstatus_wire::headers::{is_field_value, is_token};
 

@@ -7,8 +7,8 @@ use bytes::Bytes;
 use httpstatus_catalog::{Class, Lookup, lookup};
 use serde_json::{Value, json};
 
-use super::negotiate::Format;
-use crate::response::Response;
+use crate::negotiate::Format;
+use httpstatus_server::Response;
 
 /// What the catalog says about a code, reduced to what a live response shows.
 #[derive(Debug, Clone)]

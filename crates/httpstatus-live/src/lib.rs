@@ -1,19 +1,33 @@
-//! The live endpoints and their routing: `/status/{code}`, `/long`, `/long/events`. CORS is open on all of
-//! them, so that browser code on any origin can test against them.
+//! httpstatus-live: the application the engine serves. The live endpoints (`/status/{code}`, `/long`,
+//! `/long/events`, the WebSocket echo, the Early Hints demo) and the web site plugged in beside them, as
+//! handlers on the engine's protocol-agnostic exchange, so the same code answers over HTTP/1.1, HTTP/2 over TLS
+//! and h2c. CORS is open on the live endpoints, so that browser code on any origin can test against them.
+//!
+//! # Layout
+//!
+//! - [`Live`] and its router (this file); [`status`], [`long`], [`websocket`]: the endpoints.
+//! - [`explain`], [`negotiate`], [`params`], [`query`]: bodies that explain a code, content negotiation, and
+//!   the parsing of every parameter (a bad one is a 400 that says what is valid).
+//! - [`pages`]: the web site and JSON API (rendered by `httpstatus-site`) as a handler, and [`Everything`]: the
+//!   site and the live endpoints together, as `httpstatus serve` runs them.
 
+pub mod early_hints;
 pub mod explain;
 pub mod long;
 pub mod negotiate;
+pub mod pages;
 pub mod params;
 pub mod query;
 pub mod status;
 pub mod websocket;
 
+pub use pages::{Everything, Pages};
+
 use std::io;
 
-use crate::exchange::{Exchange, ExchangeError};
-use crate::handler::{BoxFuture, Handler};
-use crate::response::Response;
+use httpstatus_server::Response;
+use httpstatus_server::{BoxFuture, Handler};
+use httpstatus_server::{Exchange, ExchangeError};
 use negotiate::negotiate;
 
 /// The live endpoints as a [`Handler`].
@@ -49,14 +63,17 @@ async fn route(ex: &mut Exchange<'_>) -> Result<(), ExchangeError> {
     if let Some(spec) = path.strip_prefix("/status/") {
         return status::status(ex, spec).await;
     }
+    if path == "/early-hints" || path.starts_with("/early-hints/") {
+        return early_hints::early_hints(ex, &path).await;
+    }
     match path.as_str() {
         "/status" => status::status(ex, "").await,
         "/long" => long::long(ex).await,
         "/long/events" => long::events(ex).await,
         _ => {
             let format = negotiate(ex.request().headers.get("accept"));
-            let message = "no such endpoint; the live endpoints are /status/{code}, /long?seconds=N&heartbeat=S \
-                           and /long/events?seconds=N";
+            let message = "no such endpoint; the live endpoints are /status/{code}, /long?seconds=N&heartbeat=S, \
+                           /long/events?seconds=N and /early-hints?wait=MS";
             ex.respond(add_cors(explain::error_response(
                 404,
                 "Not Found",

@@ -4,15 +4,16 @@
 
 use std::time::{Duration, Instant};
 
-use httpstatus_wire::{Headers, Version};
+use httpstatus_server::Protocol;
+use httpstatus_wire::Headers;
 use serde_json::json;
 
-use super::explain::bad_request;
-use super::negotiate::{Format, negotiate};
-use super::query::parse_query;
-use super::{add_cors, gone};
-use crate::exchange::{Exchange, ExchangeError};
-use crate::response::Response;
+use crate::explain::bad_request;
+use crate::negotiate::{Format, negotiate};
+use crate::query::parse_query;
+use crate::{add_cors, gone};
+use httpstatus_server::Response;
+use httpstatus_server::{Exchange, ExchangeError};
 
 /// Longest simulated operation, in seconds.
 pub const MAX_SECONDS: f64 = 300.0;
@@ -47,7 +48,7 @@ pub async fn long(ex: &mut Exchange<'_>) -> Result<(), ExchangeError> {
         }
     }
     let elapsed = started.elapsed().as_secs_f64();
-    let note = if ex.request().version == Version::Http10 && heartbeat.is_some() {
+    let note = if ex.request().version == Protocol::Http10 && heartbeat.is_some() {
         "HTTP/1.0 clients get no interim responses, so no 102 Processing was sent"
     } else {
         "each 102 Processing told the client the operation was still running"

@@ -5,10 +5,10 @@ use std::sync::Arc;
 
 use httpstatus_site::{Request, Site};
 
-use crate::app::Live;
-use crate::exchange::{Exchange, ExchangeError};
-use crate::handler::{BoxFuture, Handler};
-use crate::response::Response;
+use crate::Live;
+use httpstatus_server::Response;
+use httpstatus_server::{BoxFuture, Handler};
+use httpstatus_server::{Exchange, ExchangeError};
 
 /// The site's pages, assets and API, rendered once by [`Site::new`].
 pub struct Pages {
@@ -86,6 +86,8 @@ impl Everything {
             || path.starts_with("/status/")
             || path == "/long"
             || path.starts_with("/long/")
+            || path == "/early-hints"
+            || path.starts_with("/early-hints/")
     }
 }
 

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use httpstatus_wire::headers::{is_field_value, is_token};
 
-use super::query::parse_query;
+use crate::query::parse_query;
 
 /// Longest `sleep` (the delay before the final response).
 pub const MAX_SLEEP_MS: u64 = 60_000;

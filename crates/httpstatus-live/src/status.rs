@@ -3,14 +3,15 @@
 
 use std::time::Instant;
 
-use httpstatus_wire::{Headers, Version};
+use httpstatus_server::Protocol;
+use httpstatus_wire::Headers;
 
-use super::explain::{Sent, bad_request, explained, explanation_response, plain_explanation_body};
-use super::negotiate::negotiate;
-use super::params::{StatusParams, parse_spec, parse_status_params};
-use super::{add_cors, gone, websocket};
-use crate::exchange::{Exchange, ExchangeError};
-use crate::response::Response;
+use crate::explain::{Sent, bad_request, explained, explanation_response, plain_explanation_body};
+use crate::negotiate::negotiate;
+use crate::params::{StatusParams, parse_spec, parse_status_params};
+use crate::{add_cors, gone, websocket};
+use httpstatus_server::Response;
+use httpstatus_server::{Exchange, ExchangeError};
 
 /// Default `Retry-After` on 429 and 503, in seconds.
 const DEFAULT_RETRY_AFTER: u64 = 5;
@@ -34,7 +35,7 @@ pub async fn status(ex: &mut Exchange<'_>, spec: &str) -> Result<(), ExchangeErr
 
     let started = Instant::now();
     let mut sent = Sent::default();
-    if ex.request().version == Version::Http10
+    if ex.request().version == Protocol::Http10
         && (code < 200 || !params.interim.is_empty() || params.heartbeat.is_some())
     {
         sent.note = Some(

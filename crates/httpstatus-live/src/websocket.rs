@@ -13,10 +13,10 @@ use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
 use tokio_tungstenite::tungstenite::protocol::{Role, WebSocketConfig};
 
-use super::add_cors;
-use super::explain::{Sent, error_response, explain, explanation_response};
-use super::negotiate::Format;
-use crate::exchange::{Exchange, ExchangeError};
+use crate::add_cors;
+use crate::explain::{Sent, error_response, explain, explanation_response};
+use crate::negotiate::Format;
+use httpstatus_server::{Exchange, ExchangeError};
 
 /// Largest message echoed back.
 const MAX_MESSAGE: usize = 1024 * 1024;

@@ -14,7 +14,7 @@ use std::net::Shutdown;
 use std::sync::Arc;
 
 use common::{TestServer, quick_config, read_to_close, status_of};
-use httpstatus_server::Everything;
+use httpstatus_live::Everything;
 use serde_json::Value;
 
 /// The corpus, read at compile time so that the test and the file cannot disagree about where it is.

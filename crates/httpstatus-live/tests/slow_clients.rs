@@ -11,7 +11,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use common::{TestHandler, TestServer, complete_responses, quick_config, read_to_close, status_of};
-use httpstatus_server::{Config, Everything};
+use httpstatus_live::Everything;
+use httpstatus_server::Config;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 /// Connections that send their head one byte a second.

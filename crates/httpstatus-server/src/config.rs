@@ -24,6 +24,20 @@ pub struct Config {
     pub shutdown_grace: Duration,
     /// Whether to write one access log line per response on stderr.
     pub access_log: bool,
+    /// HTTP/2: streams a client may have open at once (SETTINGS_MAX_CONCURRENT_STREAMS); more are refused.
+    pub h2_max_concurrent_streams: u32,
+    /// HTTP/2: the flow-control window we grant each stream's request body.
+    pub h2_stream_window: u32,
+    /// HTTP/2: the flow-control window we grant the whole connection.
+    pub h2_connection_window: u32,
+    /// HTTP/2: response bytes buffered per stream beyond what the client's window lets us send.
+    pub h2_send_buffer: usize,
+    /// HTTP/2: streams the client may reset before we accepted them, and resets pending at once; past it the
+    /// connection is closed with GOAWAY (the rapid-reset defence, CVE-2023-44487).
+    pub h2_max_pending_resets: usize,
+    /// HTTP/2: streams we may reset because the client broke the protocol on them before we close the
+    /// connection.
+    pub h2_max_local_error_resets: usize,
 }
 
 impl Default for Config {
@@ -37,6 +51,12 @@ impl Default for Config {
             max_connections: 1024,
             shutdown_grace: Duration::from_secs(10),
             access_log: false,
+            h2_max_concurrent_streams: 100,
+            h2_stream_window: 256 * 1024,
+            h2_connection_window: 1024 * 1024,
+            h2_send_buffer: 64 * 1024,
+            h2_max_pending_resets: 20,
+            h2_max_local_error_resets: 256,
         }
     }
 }

@@ -1,38 +1,39 @@
-//! httpstatus-server: the live server. Every status code on demand, real interim (1xx) responses, the long
-//! operation demo (102 heartbeats and Server-Sent Events), and a WebSocket echo, over our own HTTP/1.1.
+//! httpstatus-server: the engine. It accepts connections, speaks HTTP/1.1 (our own, so interim responses are
+//! real), HTTP/2 (the `h2` crate) over TLS by ALPN or as h2c with prior knowledge, enforces limits and
+//! timeouts, shuts down gracefully, and gives every request to a [`Handler`] as one protocol-agnostic
+//! [`Exchange`]. It knows no endpoint: the application is a handler passed in (`httpstatus-live`).
 //!
 //! # Layout
 //!
-//! - [`server`]: [`run`] (the accept loop, connection limit, graceful shutdown) and the per-connection request
-//!   loop that answers requests in order and finishes each response whatever the handler did.
-//! - [`connection`]: the only module that touches the socket: buffered reads with timeouts, timed writes,
-//!   noticing a client that left, and the raw stream after `101 Switching Protocols`.
-//! - [`exchange`]: what a handler sees of one request: the head, the body (`100 Continue` is sent only when the
-//!   body is read), interim responses, then one final response, whole or streamed, or a protocol switch.
+//! - [`server`]: [`serve`] (the accept loops, the connection limit, protocol choice, graceful shutdown).
+//! - [`transport`]: the byte stream (TCP or TLS) and the answers sent before any protocol runs.
+//! - [`h1`]: one HTTP/1.1 connection: requests in order, keep-alive, the h2c preface handed on. Its
+//!   `connection` module does the connection's reads and writes; the wire layer (`httpstatus-wire`) decides
+//!   every byte of the heads.
+//! - [`h2`]: one HTTP/2 connection: the `h2` crate with our limits, a task per stream.
+//! - [`exchange`]: what a handler sees of one request, whatever the protocol: the [`Request`], the body
+//!   (`100 Continue` is sent only when the body is read), interim responses, then one final response, whole or
+//!   streamed with trailers, or a protocol switch over HTTP/1.1.
 //! - [`handler`]: the [`Handler`] trait and the guard that turns a panic into a 500 for that request only.
-//! - [`app`]: the live endpoints: `/status/{code}`, `/long`, `/long/events`, the WebSocket echo on `/status/101`.
-//! - [`pages`]: the web site and JSON API (rendered by `httpstatus-site`) as a handler, and [`Everything`]: the
-//!   site and the live endpoints together, as `httpstatus serve` runs them.
-//! - [`config`], [`response`], [`date`], [`log`]: settings, the final response type, the `Date` value, the
-//!   access log.
-//!
-//! HTTP framing and parsing live in `httpstatus-wire`; this crate does the I/O around it.
+//! - [`config`], [`request`], [`response`], [`date`], `log`: settings, the request and final response types,
+//!   the `Date` value, the access log.
 
-pub mod app;
 pub mod config;
-pub mod connection;
 pub mod date;
 pub mod exchange;
+mod h1;
+mod h2;
 pub mod handler;
 mod log;
-pub mod pages;
+pub mod request;
 pub mod response;
 pub mod server;
+pub mod transport;
 
 pub use config::Config;
-pub use connection::Upgraded;
 pub use exchange::{Exchange, ExchangeError};
+pub use h1::connection::Upgraded;
 pub use handler::{BoxFuture, Handler};
-pub use pages::{Everything, Pages};
+pub use request::{Protocol, Request};
 pub use response::Response;
-pub use server::{run, run_with};
+pub use server::{Listener, run_with, serve};

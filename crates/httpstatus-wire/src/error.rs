@@ -12,6 +12,8 @@ pub enum WireError {
     HeaderSectionTooLarge { limit: usize },
     #[error("the request has more than {limit} header fields; send fewer headers")]
     TooManyHeaders { limit: usize },
+    #[error("a header field line is longer than {limit} bytes; shorten it (a large cookie, say)")]
+    FieldLineTooLarge { limit: usize },
     #[error("the body is larger than {limit} bytes; send a smaller body")]
     BodyTooLarge { limit: u64 },
     #[error("a bare CR was found in the message head; every line must end with CRLF")]
@@ -69,7 +71,9 @@ impl WireError {
     pub fn status(&self) -> u16 {
         match self {
             WireError::RequestLineTooLong { .. } => 414,
-            WireError::HeaderSectionTooLarge { .. } | WireError::TooManyHeaders { .. } => 431,
+            WireError::HeaderSectionTooLarge { .. }
+            | WireError::TooManyHeaders { .. }
+            | WireError::FieldLineTooLarge { .. } => 431,
             WireError::BodyTooLarge { .. } => 413,
             WireError::VersionNotSupported(_) => 505,
             WireError::UnsupportedTransferEncoding(_) => 501,
@@ -115,6 +119,7 @@ mod tests {
             (WireError::RequestLineTooLong { limit: 1 }, 414),
             (WireError::HeaderSectionTooLarge { limit: 1 }, 431),
             (WireError::TooManyHeaders { limit: 1 }, 431),
+            (WireError::FieldLineTooLarge { limit: 1 }, 431),
             (WireError::BodyTooLarge { limit: 1 }, 413),
             (WireError::BareCr, 400),
             (WireError::VersionNotSupported("HTTP/2.0".into()), 505),

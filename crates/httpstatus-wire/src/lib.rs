@@ -10,6 +10,8 @@
 //! - [`body`]: body framing, the decoder for Content-Length, chunked (with trailers) and close-delimited bodies,
 //!   and the chunked encoder.
 //! - [`response`]: writing response heads (interim 1xx and final) and parsing them on the client side.
+//! - [`server`]: the server's decisions for a final head (framing, keep-alive, the fields it owns) and the heads
+//!   it writes on its own (`100 Continue`, `101`, answers sent without a handler), as pure functions.
 //! - [`headers`]: the ordered, case-insensitive field list and the character rules for names and values.
 //! - [`error`] and [`limits`]: what can go wrong, and the sizes that bound it.
 //!
@@ -22,12 +24,17 @@ pub mod headers;
 pub mod limits;
 pub mod request;
 pub mod response;
+pub mod server;
 
 pub use body::{BodyDecoder, BodyEvent, BodyFraming, encode_chunk, encode_last_chunk};
 pub use error::{WireError, reason_phrase};
 pub use headers::Headers;
 pub use limits::Limits;
-pub use request::{RequestHead, Version, parse_request_head};
+pub use request::{RequestHead, Version, parse_request_head, split_target};
 pub use response::{
     ResponseHead, encode_field, encode_response_head, encode_status_line, parse_response_head,
+};
+pub use server::{
+    BodyKind, FinalHeadPlan, Framing, ResponseContext, encode_final_head, plan_final_head,
+    status_has_no_body,
 };

@@ -9,6 +9,9 @@ pub struct Limits {
     pub max_head: usize,
     /// Most header fields in one head; over it is a 431.
     pub max_headers: usize,
+    /// Longest single field line (`name: value`); over it is a 431, as nginx and Apache refuse one long line
+    /// even when the whole head fits.
+    pub max_field_line: usize,
     /// Largest body, counted after removing the chunked framing; over it is a 413.
     pub max_body: u64,
     /// Longest chunk-size line including extensions; over it is a 400.
@@ -21,6 +24,7 @@ impl Default for Limits {
             max_request_line: 8 * 1024,
             max_head: 32 * 1024,
             max_headers: 100,
+            max_field_line: 8 * 1024,
             max_body: 1024 * 1024,
             max_chunk_line: 1024,
         }

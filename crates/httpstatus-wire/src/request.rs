@@ -57,25 +57,7 @@ impl RequestHead {
     /// (the scheme in any case, RFC 3986 section 3.1). The authority ends at the first `/`, `?` or `#`, so
     /// `http://a?x=/b` has the path `/` and the query `x=/b`.
     fn path_and_query(&self) -> (&str, Option<&str>) {
-        let target = self.target.as_str();
-        let after_scheme = ["http://", "https://"].iter().find_map(|scheme| {
-            let prefix = target.get(..scheme.len())?;
-            prefix
-                .eq_ignore_ascii_case(scheme)
-                .then(|| &target[scheme.len()..])
-        });
-        let origin = match after_scheme {
-            Some(rest) => match rest.find(['/', '?', '#']) {
-                Some(i) if rest.as_bytes()[i] == b'/' => &rest[i..],
-                Some(i) if rest.as_bytes()[i] == b'?' => return ("/", Some(&rest[i + 1..])),
-                _ => return ("/", None),
-            },
-            None => target,
-        };
-        match origin.split_once('?') {
-            Some((path, query)) => (path, Some(query)),
-            None => (origin, None),
-        }
+        split_target(&self.target)
     }
 
     /// Whether the client asks to switch protocols (`Connection: upgrade` with an `Upgrade` header).
@@ -88,6 +70,29 @@ impl RequestHead {
 
 /// Header slots kept on the stack while parsing; limits above this many use the heap.
 const STACK_HEADER_SLOTS: usize = 128;
+
+/// The path and query of a request target, with any `http://authority` or `https://authority` prefix removed
+/// (absolute-form, RFC 9112 section 3.2.2); the query is without its `?`.
+pub fn split_target(target: &str) -> (&str, Option<&str>) {
+    let after_scheme = ["http://", "https://"].iter().find_map(|scheme| {
+        let prefix = target.get(..scheme.len())?;
+        prefix
+            .eq_ignore_ascii_case(scheme)
+            .then(|| &target[scheme.len()..])
+    });
+    let origin = match after_scheme {
+        Some(rest) => match rest.find(['/', '?', '#']) {
+            Some(i) if rest.as_bytes()[i] == b'/' => &rest[i..],
+            Some(i) if rest.as_bytes()[i] == b'?' => return ("/", Some(&rest[i + 1..])),
+            _ => return ("/", None),
+        },
+        None => target,
+    };
+    match origin.split_once('?') {
+        Some((path, query)) => (path, Some(query)),
+        None => (origin, None),
+    }
+}
 
 /// Parses one request head from the start of `buf`.
 ///
@@ -182,6 +187,12 @@ pub fn parse_request_head(
     let target = request.path.unwrap_or_default().to_owned();
     let mut headers = Headers::new();
     for header in request.headers.iter() {
+        // `name: value` as the line counts it; the optional whitespace around the value is not counted.
+        if header.name.len() + 2 + header.value.len() > limits.max_field_line {
+            return Err(WireError::FieldLineTooLarge {
+                limit: limits.max_field_line,
+            });
+        }
         headers.push_unchecked(header.name, header.value);
     }
 
@@ -831,6 +842,26 @@ mod tests {
             parse_request_head(&full[..22], &one_over),
             Err(WireError::RequestLineTooLong { limit: 20 })
         );
+    }
+
+    #[test]
+    fn one_long_field_line_is_a_431_even_when_the_head_fits() {
+        let limits = Limits::default();
+        let fits = format!("x-a: {}", "a".repeat(limits.max_field_line - 5));
+        let over = format!("x-a: {}", "a".repeat(limits.max_field_line - 4));
+        let request = |field: &str| format!("GET / HTTP/1.1\r\nHost: h\r\n{field}\r\n\r\n");
+        assert!(matches!(
+            parse_request_head(request(&fits).as_bytes(), &limits),
+            Ok(Some(_))
+        ));
+        let error = parse_request_head(request(&over).as_bytes(), &limits).unwrap_err();
+        assert_eq!(
+            error,
+            WireError::FieldLineTooLarge {
+                limit: limits.max_field_line
+            }
+        );
+        assert_eq!(error.status(), 431);
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! Exit codes: 0 found (an unassigned code such as 299 counts: it prints the class fallback), 1 not found,
 //! 2 usage error. A closed pipe (`httpstatus list | head -1`) ends quietly with 0.
 
+mod ca;
 mod choose;
 mod export;
 mod list;
@@ -58,6 +59,8 @@ enum Command {
     Export(export::Args),
     /// Run the live server: every status code on demand, with real interim responses
     Serve(serve::Args),
+    /// The local certificate authority behind `serve --tls`: `httpstatus ca path`, `httpstatus ca trust`
+    Ca(ca::Args),
     /// Send one request and show every interim and final response, with timings and explanations
     Probe(probe::Args),
     /// Explain the status codes in access logs: meanings for the log's source, who produced them, when
@@ -138,6 +141,7 @@ fn main() -> ExitCode {
         Command::Choose(args) => choose::run(&context, &args, &mut out),
         Command::Export(args) => export::run(&context, &args, &mut out),
         Command::Serve(args) => serve::run(&context, &args, &mut out),
+        Command::Ca(args) => ca::run(&context, &args, &mut out),
         Command::Probe(args) => probe::run(&context, &args, &mut out),
         Command::Logs(args) => logs::run(&context, &args, &mut out),
         Command::Completions { shell } => {

@@ -1,12 +1,16 @@
 //! `httpstatus serve`: run the live server (every status code on demand, real interim responses) until SIGINT
-//! or SIGTERM, then shut down gracefully.
+//! or SIGTERM, then shut down gracefully. Cleartext HTTP/1.1 and h2c on `--addr`; with `--tls`, HTTPS (HTTP/2
+//! or HTTP/1.1 by ALPN) on `--tls-addr`, with a certificate from the local CA unless `--cert`/`--key` give one.
 
 use std::io::{self, Write};
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use httpstatus_server::{Config, Everything};
+use httpstatus_live::Everything;
+use httpstatus_server::{Config, Listener};
+use httpstatus_tls::{ALPN_H2, ALPN_HTTP_1_1, LeafSpec, LocalCa};
 
 use crate::{Context, Outcome};
 
@@ -15,6 +19,22 @@ pub struct Args {
     /// Address to listen on; port 0 picks a free port (the first line printed says which)
     #[arg(long, default_value = "127.0.0.1:8080", value_name = "HOST:PORT")]
     addr: SocketAddr,
+
+    /// Also serve HTTPS (HTTP/2 and HTTP/1.1 by ALPN) on --tls-addr
+    #[arg(long)]
+    tls: bool,
+
+    /// Address for HTTPS with --tls
+    #[arg(long, default_value = "127.0.0.1:8443", value_name = "HOST:PORT")]
+    tls_addr: SocketAddr,
+
+    /// PEM certificate chain for HTTPS (default: a certificate for localhost from the local CA, see `httpstatus ca`)
+    #[arg(long, value_name = "FILE", requires = "key")]
+    cert: Option<PathBuf>,
+
+    /// PEM private key for --cert
+    #[arg(long, value_name = "FILE", requires = "cert")]
+    key: Option<PathBuf>,
 
     /// Largest request body in bytes (413 past it)
     #[arg(long, default_value_t = 1024 * 1024, value_name = "BYTES")]
@@ -59,6 +79,43 @@ fn positive_seconds(text: &str) -> Result<f64, String> {
     }
 }
 
+/// The rustls configuration for --tls: the given certificate, or one for localhost from the local CA (made on
+/// first use, with a note on how to trust it).
+fn tls_config(
+    args: &Args,
+    out: &mut dyn Write,
+) -> io::Result<Arc<httpstatus_tls::rustls::ServerConfig>> {
+    let invalid =
+        |e: httpstatus_tls::TlsError| io::Error::new(io::ErrorKind::InvalidInput, e.to_string());
+    let certified = match (&args.cert, &args.key) {
+        (Some(cert), Some(key)) => httpstatus_tls::load_pem_chain(cert, key).map_err(invalid)?,
+        _ => {
+            let ca = LocalCa::load_or_create(&httpstatus_tls::default_ca_dir()).map_err(invalid)?;
+            if ca.was_created() {
+                writeln!(
+                    out,
+                    "created a local certificate authority in {}",
+                    ca.dir().display()
+                )?;
+                writeln!(
+                    out,
+                    "{}",
+                    httpstatus_tls::trust_instructions(ca.cert_path())
+                )?;
+            } else {
+                writeln!(
+                    out,
+                    "HTTPS certificate from the local CA {}",
+                    ca.cert_path().display()
+                )?;
+            }
+            ca.issue(&LeafSpec::localhost()).map_err(invalid)?
+        }
+    };
+    httpstatus_tls::server_config(certified.chain, certified.key, &[ALPN_H2, ALPN_HTTP_1_1])
+        .map_err(invalid)
+}
+
 pub fn run(_context: &Context, args: &Args, out: &mut dyn Write) -> io::Result<Outcome> {
     let mut config = Config {
         max_connections: args.max_connections as usize,
@@ -73,19 +130,45 @@ pub fn run(_context: &Context, args: &Args, out: &mut dyn Write) -> io::Result<O
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
+    let tls = if args.tls {
+        Some(tls_config(args, out)?)
+    } else {
+        None
+    };
     runtime.block_on(async {
-        let listener = tokio::net::TcpListener::bind(args.addr)
-            .await
-            .map_err(|e| {
-                io::Error::new(e.kind(), format!("cannot listen on {}: {e}", args.addr))
-            })?;
+        let listener = bind(args.addr).await?;
         let local = format!("http://{}", listener.local_addr()?);
-        writeln!(out, "listening on {local}")?;
+        writeln!(
+            out,
+            "listening on {local} (HTTP/1.1, and HTTP/2 with prior knowledge)"
+        )?;
+        let mut listeners = vec![Listener::plain(listener)];
+        if let Some(tls) = tls {
+            let listener = bind(args.tls_addr).await?;
+            let addr = listener.local_addr()?;
+            let host = if addr.ip().is_loopback() {
+                "localhost".to_owned()
+            } else {
+                addr.ip().to_string()
+            };
+            writeln!(
+                out,
+                "listening on https://{host}:{} (HTTP/2 and HTTP/1.1)",
+                addr.port()
+            )?;
+            listeners.push(Listener::tls(listener, tls));
+        }
         out.flush()?;
         let site = Everything::new(args.public_url.as_deref().unwrap_or(&local));
-        httpstatus_server::run_with(listener, config, Arc::new(site), shutdown_signal()).await
+        httpstatus_server::serve(listeners, config, Arc::new(site), shutdown_signal()).await
     })?;
     Ok(Outcome::Found)
+}
+
+async fn bind(addr: SocketAddr) -> io::Result<tokio::net::TcpListener> {
+    tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| io::Error::new(e.kind(), format!("cannot listen on {addr}: {e}")))
 }
 
 /// Resolves on SIGINT (Ctrl-C) or SIGTERM.

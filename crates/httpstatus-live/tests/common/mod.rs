@@ -42,16 +42,10 @@ impl TestServer {
                 let shutdown = async {
                     let _ = shutdown_rx.await;
                 };
-                match handler {
-                    Some(handler) => {
-                        httpstatus_server::run_with(listener, config, handler, shutdown)
-                            .await
-                            .unwrap()
-                    }
-                    None => httpstatus_server::run(listener, config, shutdown)
-                        .await
-                        .unwrap(),
-                }
+                let handler = handler.unwrap_or_else(|| Arc::new(httpstatus_live::Live::new()));
+                httpstatus_server::run_with(listener, config, handler, shutdown)
+                    .await
+                    .unwrap()
             });
         });
         let addr = addr_rx

@@ -1,5 +1,6 @@
-//! The one module that owns the socket: buffered reads of request heads and bodies with their timeouts, writes
-//! with a timeout, watching for the client going away, and the raw byte stream after a protocol switch.
+//! The HTTP/1.1 connection's I/O: buffered reads of request heads and bodies with their timeouts, writes with
+//! a timeout, watching for the client going away, the raw byte stream after a protocol switch, and noticing
+//! the HTTP/2 connection preface of a client with prior knowledge (h2c).
 
 use std::io;
 use std::pin::Pin;
@@ -8,8 +9,9 @@ use std::time::Duration;
 
 use bytes::{Buf, BytesMut};
 use httpstatus_wire::{Limits, RequestHead, WireError, parse_request_head};
+
+use crate::transport::Stream;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, ReadBuf};
-use tokio::net::TcpStream;
 use tokio::time::{Instant, Sleep, sleep_until, timeout};
 
 /// The wait for a request head ran out.
@@ -26,12 +28,17 @@ pub(crate) enum HeadError {
     Wire(WireError),
     /// The socket failed; there is no one to answer.
     Io,
+    /// The client opened with the HTTP/2 connection preface (RFC 9113 section 3.4): hand it to HTTP/2.
+    Http2Preface,
 }
+
+/// The HTTP/2 client connection preface.
+pub(crate) const HTTP2_PREFACE: &[u8] = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
 
 /// A client connection: the socket and what was read from it but not yet used.
 pub struct Connection {
-    /// The socket; nothing else in the server touches it.
-    stream: TcpStream,
+    /// The byte stream; while HTTP/1.1 runs on it, nothing else in the server touches it.
+    stream: Stream,
     /// Bytes received and not yet consumed: pipelined requests and body bytes wait here.
     pub(crate) read_buf: BytesMut,
     /// The response being written: heads and small bodies are gathered here and go out in one write. Kept
@@ -48,9 +55,7 @@ pub struct Connection {
 const KEEP_WRITE_BUF: usize = 16 * 1024;
 
 impl Connection {
-    pub(crate) fn new(stream: TcpStream, write_timeout: Duration) -> Self {
-        // Responses are written whole; Nagle would only delay interim heads and small replies.
-        let _ = stream.set_nodelay(true);
+    pub(crate) fn new(stream: Stream, write_timeout: Duration) -> Self {
         Connection {
             stream,
             read_buf: BytesMut::with_capacity(8 * 1024),
@@ -67,6 +72,7 @@ impl Connection {
         limits: &Limits,
         first_byte_wait: Duration,
         head_timeout: Duration,
+        detect_http2: bool,
     ) -> Result<RequestHead, HeadError> {
         let mut deadline = if self.read_buf.is_empty() {
             None
@@ -74,7 +80,15 @@ impl Connection {
             Some(Instant::now() + head_timeout)
         };
         loop {
+            let preface_so_far = self.read_buf.len().min(HTTP2_PREFACE.len());
+            let maybe_http2 = detect_http2
+                && preface_so_far > 0
+                && self.read_buf[..preface_so_far] == HTTP2_PREFACE[..preface_so_far];
+            if maybe_http2 && preface_so_far == HTTP2_PREFACE.len() {
+                return Err(HeadError::Http2Preface);
+            }
             match parse_request_head(&self.read_buf, limits) {
+                _ if maybe_http2 => {}
                 Ok(Some((head, used))) => {
                     self.read_buf.advance(used);
                     return Ok(head);

@@ -1,0 +1,189 @@
+//! HTTP/1.1 (and 1.0) on one connection: requests answered in order until the connection closes, each through
+//! the protocol-agnostic [`crate::Exchange`]; a client that opens with the HTTP/2 preface is handed to
+//! [`crate::h2`] on the same connection (h2c with prior knowledge).
+
+pub(crate) mod connection;
+pub(crate) mod exchange;
+
+use std::sync::Arc;
+
+use httpstatus_wire::{BodyDecoder, RequestHead, Version, reason_phrase};
+use tokio::sync::watch;
+
+use crate::exchange::{Backend, Exchange, Outcome, run_handler};
+use crate::handler::Handler;
+use crate::log::access_log;
+use crate::request::{Protocol, Request};
+use crate::transport::Stream;
+use crate::{Config, h2};
+use connection::{Connection, HeadError};
+use exchange::H1;
+
+/// Serves requests on one connection, in order, until it closes. `allow_h2c` lets a client with prior
+/// knowledge switch the connection to HTTP/2 by opening with the HTTP/2 preface.
+pub(crate) async fn serve_connection(
+    stream: Stream,
+    config: &Arc<Config>,
+    handler: &Arc<dyn Handler>,
+    stop: watch::Receiver<bool>,
+    allow_h2c: bool,
+) {
+    let secure = stream.is_tls();
+    let mut conn = Connection::new(stream, config.write_timeout);
+    let mut first = true;
+    let mut linger = false;
+    // One wait for shutdown for the whole connection: it registers with the channel once, not once per request.
+    let mut stop_signal = stop.clone();
+    let stopping = stop_signal.wait_for(|stopping| *stopping);
+    tokio::pin!(stopping);
+    loop {
+        let idle = conn.read_buf.is_empty();
+        if idle && *stop.borrow() {
+            break;
+        }
+        let first_byte_wait = if first {
+            config.header_read_timeout
+        } else {
+            config.idle_timeout
+        };
+        let detect_http2 = first && allow_h2c;
+        let head = tokio::select! {
+            head = conn.read_head(&config.limits, first_byte_wait, config.header_read_timeout, detect_http2) => head,
+            _ = &mut stopping, if idle => break,
+        };
+        first = false;
+        let head = match head {
+            Ok(head) => head,
+            Err(HeadError::Closed | HeadError::Io) => break,
+            Err(HeadError::Http2Preface) => {
+                h2::serve_connection(conn.upgraded(), false, config, handler, stop).await;
+                return;
+            }
+            Err(HeadError::TimedOut) => {
+                let seconds = config.header_read_timeout.as_secs_f64();
+                let message = format!("the request head did not arrive within {seconds} s");
+                send_head_error(&mut conn, config, &stop, 408, &message).await;
+                linger = true;
+                break;
+            }
+            Err(HeadError::Wire(error)) => {
+                send_head_error(&mut conn, config, &stop, error.status(), &error.to_string()).await;
+                linger = true;
+                break;
+            }
+        };
+        if !exchange(&mut conn, config, &stop, head, handler.as_ref(), secure).await {
+            linger = true;
+            break;
+        }
+    }
+    conn.shutdown().await;
+    if linger {
+        conn.linger().await;
+    }
+}
+
+/// The protocol-agnostic request of an HTTP/1.x head, and the framing facts the HTTP/1.1 side keeps.
+fn split_head(head: RequestHead, secure: bool) -> (Request, H1Parts) {
+    let wants_upgrade = head.wants_upgrade();
+    let parts = H1Parts {
+        version: head.version,
+        keep_alive: head.keep_alive,
+        expect_continue: head.expect_continue,
+        framing: head.framing,
+    };
+    let request = Request {
+        method: head.method,
+        target: head.target,
+        version: match head.version {
+            Version::Http10 => Protocol::Http10,
+            Version::Http11 => Protocol::Http11,
+        },
+        secure,
+        headers: head.headers,
+        expect_continue: head.expect_continue,
+        wants_upgrade,
+    };
+    (request, parts)
+}
+
+/// What the HTTP/1.1 side keeps of a request head.
+struct H1Parts {
+    version: Version,
+    keep_alive: bool,
+    expect_continue: bool,
+    framing: httpstatus_wire::BodyFraming,
+}
+
+/// Runs the handler for one request and finishes the response whatever it did. Returns whether the
+/// connection can carry another request.
+async fn exchange(
+    conn: &mut Connection,
+    config: &Config,
+    stop: &watch::Receiver<bool>,
+    head: RequestHead,
+    handler: &dyn Handler,
+    secure: bool,
+) -> bool {
+    let (request, parts) = split_head(head, secure);
+    let body = BodyDecoder::new(parts.framing, config.limits);
+    let h1 = H1::new(
+        conn,
+        config,
+        stop,
+        parts.version,
+        parts.keep_alive,
+        parts.expect_continue,
+        body,
+    );
+    let mut ex = Exchange::new(Backend::H1(h1), request);
+    let outcome = run_handler(&mut ex, handler, config).await;
+    let continue_sent = ex.continue_sent;
+    match &mut ex.backend {
+        Backend::H1(h1) => {
+            outcome == Outcome::Complete && h1.keep_alive && h1.discard_body(continue_sent).await
+        }
+        Backend::H2(_) => false,
+    }
+}
+
+/// Answers a request whose head could not be read, then the connection closes.
+async fn send_head_error(
+    conn: &mut Connection,
+    config: &Config,
+    stop: &watch::Receiver<bool>,
+    status: u16,
+    message: &str,
+) {
+    let reason = reason_phrase(status);
+    let h1 = H1::new(
+        conn,
+        config,
+        stop,
+        Version::Http11,
+        false,
+        false,
+        BodyDecoder::new(httpstatus_wire::BodyFraming::None, config.limits),
+    );
+    let request = Request {
+        method: "-".into(),
+        target: "-".into(),
+        version: Protocol::Http11,
+        secure: false,
+        headers: Default::default(),
+        expect_continue: false,
+        wants_upgrade: false,
+    };
+    let mut ex = Exchange::new(Backend::H1(h1), request);
+    ex.send_error(status, reason, message).await;
+    if config.access_log {
+        access_log(
+            "-",
+            "-",
+            Protocol::Http11,
+            ex.status,
+            ex.body_bytes,
+            ex.started.elapsed(),
+        );
+    }
+}
