@@ -1,10 +1,7 @@
 //! The access-log formats we read: their names, who writes them, and which catalog vendor meanings fit.
 
-use serde::Serialize;
-
 /// An access-log format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Format {
     /// nginx or Apache `combined`, with optional trailing `$request_time`, `$upstream_status`,
     /// `$upstream_response_time` (bare or as `rt=`, `us=`, `urt=`).
@@ -125,6 +122,13 @@ impl Format {
     /// W3C formats carry a `#Fields` header that later lines depend on, so they are read in order.
     pub fn is_stateful(self) -> bool {
         matches!(self, Format::Cloudfront | Format::Iis)
+    }
+}
+
+impl serde::Serialize for Format {
+    /// The `--format` name.
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.name())
     }
 }
 

@@ -140,11 +140,7 @@ pub fn print(
             c.explanation.name
         )?;
     }
-    for c in report
-        .codes
-        .iter()
-        .filter(|c| is_error(c.code) || c.produced_by.iter().any(|p| p.second.is_some()))
-    {
+    for c in report.codes.iter().filter(|c| is_error(c.code)) {
         detail(out, style, c)?;
     }
     if show_bad && !report.bad.is_empty() {
