@@ -80,11 +80,10 @@ fn positive_seconds(text: &str) -> Result<f64, String> {
 }
 
 /// The rustls configuration for --tls: the given certificate, or one for localhost from the local CA (made on
-/// first use, with a note on how to trust it).
-fn tls_config(
-    args: &Args,
-    out: &mut dyn Write,
-) -> io::Result<Arc<httpstatus_tls::rustls::ServerConfig>> {
+/// first use, with a note on stderr on how to trust it; stdout keeps the `listening on` lines first, for
+/// scripts).
+fn tls_config(args: &Args) -> io::Result<Arc<httpstatus_tls::rustls::ServerConfig>> {
+    let mut out = io::stderr().lock();
     let invalid =
         |e: httpstatus_tls::TlsError| io::Error::new(io::ErrorKind::InvalidInput, e.to_string());
     let certified = match (&args.cert, &args.key) {
@@ -131,17 +130,14 @@ pub fn run(_context: &Context, args: &Args, out: &mut dyn Write) -> io::Result<O
         .enable_all()
         .build()?;
     let tls = if args.tls {
-        Some(tls_config(args, out)?)
+        Some(tls_config(args)?)
     } else {
         None
     };
     runtime.block_on(async {
         let listener = bind(args.addr).await?;
         let local = format!("http://{}", listener.local_addr()?);
-        writeln!(
-            out,
-            "listening on {local} (HTTP/1.1, and HTTP/2 with prior knowledge)"
-        )?;
+        writeln!(out, "listening on {local}")?;
         let mut listeners = vec![Listener::plain(listener)];
         if let Some(tls) = tls {
             let listener = bind(args.tls_addr).await?;
@@ -151,11 +147,7 @@ pub fn run(_context: &Context, args: &Args, out: &mut dyn Write) -> io::Result<O
             } else {
                 addr.ip().to_string()
             };
-            writeln!(
-                out,
-                "listening on https://{host}:{} (HTTP/2 and HTTP/1.1)",
-                addr.port()
-            )?;
+            writeln!(out, "listening on https://{host}:{}", addr.port())?;
             listeners.push(Listener::tls(listener, tls));
         }
         out.flush()?;
