@@ -53,7 +53,7 @@ pub(crate) fn next(request: &ProbeRequest, transcript: &Transcript) -> Next {
     let (next_method, note) = match status {
         303 if method == "HEAD" => (
             "HEAD".to_owned(),
-            "303 See Other: look at the other resource; HEAD stays HEAD".to_owned(),
+            "look at the other resource; HEAD stays HEAD".to_owned(),
         ),
         303 => (
             "GET".to_owned(),
@@ -74,11 +74,11 @@ pub(crate) fn next(request: &ProbeRequest, transcript: &Transcript) -> Next {
         ),
         301 | 302 => (
             method.clone(),
-            format!("{status}: the same {method} again at the new URL"),
+            format!("the same {method} again at the new URL"),
         ),
         _ => (
             method.clone(),
-            format!("{status}: the method ({method}) and body must be kept"),
+            format!("the method ({method}) and body must be kept"),
         ),
     };
     let mut next = request.clone();

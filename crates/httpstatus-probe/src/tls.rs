@@ -108,16 +108,24 @@ pub(crate) fn load_trust(options: &TlsOptions) -> Result<Trust, ProbeError> {
             return Err(ProbeError::CaFileEmpty(shown));
         }
         return Ok(Trust {
-            description: format!("{shown} ({} certificates)", roots.len()),
+            description: format!("{shown} ({})", count(roots.len())),
             roots,
         });
     }
     let found = rustls_native_certs::load_native_certs();
     let (added, _ignored) = roots.add_parsable_certificates(found.certs);
     Ok(Trust {
-        description: format!("platform store ({added} certificates)"),
+        description: format!("platform store ({})", count(added)),
         roots,
     })
+}
+
+fn count(n: usize) -> String {
+    if n == 1 {
+        "1 certificate".into()
+    } else {
+        format!("{n} certificates")
+    }
 }
 
 /// A client configuration that offers the ALPN protocols for `protocol` and records verification in `seen`.

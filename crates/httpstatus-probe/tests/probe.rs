@@ -6,15 +6,10 @@ use std::net::{TcpListener, TcpStream};
 use std::thread;
 use std::time::Duration;
 
+mod common;
+
+use common::{get, statuses};
 use httpstatus_probe::{ProbeRequest, Transcript, parse_target, probe};
-
-fn get(url: &str) -> Transcript {
-    probe(&ProbeRequest::get(parse_target(url).unwrap()))
-}
-
-fn statuses(t: &Transcript) -> Vec<u16> {
-    t.responses.iter().map(|r| r.status).collect()
-}
 
 /// Serves one connection with `script`, which gets the stream and the request head.
 fn scripted(script: fn(&mut TcpStream, &[u8])) -> String {
@@ -66,15 +61,8 @@ fn records_every_interim_response_in_order_with_timings_that_add_up() {
         f.ttfb_ms < f.ttfb_final_ms && f.ttfb_final_ms >= 50.0,
         "{f:?}"
     );
+    common::assert_timings_add_up(&t);
     let timings = t.timings.as_ref().unwrap();
-    let sum = timings.dns_ms
-        + timings.connect_ms
-        + timings.tls_ms
-        + timings.send_ms
-        + timings.wait_ms
-        + timings.interim_ms
-        + timings.body_ms;
-    assert!((sum - timings.total_ms).abs() < 1.0, "{timings:?}");
     assert!(timings.interim_ms >= 50.0, "{timings:?}");
     assert_eq!(timings.tls_ms, 0.0);
     let json = serde_json::to_value(&t).unwrap();
@@ -254,4 +242,109 @@ fn a_closed_port_is_a_clear_error() {
         "{:?}",
         t.error
     );
+}
+
+/// Answers every connection with `route(method, path)`, until the test ends.
+fn router(route: fn(&str, &str) -> String) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    thread::spawn(move || {
+        for mut stream in listener.incoming().flatten() {
+            let head = String::from_utf8_lossy(&read_head(&mut stream)).into_owned();
+            let mut words = head.split_whitespace();
+            let (method, path) = (words.next().unwrap_or(""), words.next().unwrap_or(""));
+            let _ = stream.write_all(route(method, path).as_bytes());
+        }
+    });
+    url
+}
+
+fn redirect_to(status: u16, location: &str) -> String {
+    format!("HTTP/1.1 {status} X\r\nLocation: {location}\r\nContent-Length: 0\r\n\r\n")
+}
+
+#[test]
+fn redirects_are_followed_hop_by_hop() {
+    let base = router(|method, path| match path {
+        "/a" => redirect_to(302, "/b"),
+        "/b" => redirect_to(307, "/c"),
+        "/c" => format!(
+            "HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n{method}",
+            method.len()
+        ),
+        "/see-other" => redirect_to(303, "/c"),
+        "/loop" => redirect_to(301, "/loop2"),
+        "/loop2" => redirect_to(301, "/loop"),
+        "/down" => redirect_to(308, "http://127.0.0.1:1/"),
+        _ => "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n".into(),
+    });
+    let follow = |path: &str, method: &str, max: usize| {
+        let mut request = ProbeRequest::get(parse_target(&format!("{base}{path}")).unwrap());
+        request.method = method.into();
+        if method == "POST" {
+            request.body = Some(b"x=1".to_vec());
+        }
+        request.follow = Some(max);
+        probe(&request)
+    };
+
+    let t = follow("/a", "POST", 10);
+    assert_eq!(t.error, None);
+    let hops: Vec<(String, u16)> = t
+        .hops
+        .iter()
+        .map(|h| (h.method.clone(), h.responses[0].status))
+        .collect();
+    assert_eq!(hops, [("POST".into(), 302), ("GET".into(), 307)]);
+    let first = t.hops[0].redirect.as_ref().unwrap();
+    assert!(
+        first.note.contains("a POST becomes a GET"),
+        "{}",
+        first.note
+    );
+    assert!(
+        t.hops[1]
+            .redirect
+            .as_ref()
+            .unwrap()
+            .note
+            .contains("must be kept")
+    );
+    assert_eq!((t.method.as_str(), statuses(&t)), ("GET", vec![200]));
+    assert_eq!(t.final_response.as_ref().unwrap().body_bytes, 3);
+
+    let t = follow("/see-other", "PUT", 10);
+    assert!(t.hops[0].redirect.as_ref().unwrap().note.contains("GET"));
+    assert_eq!(t.method, "GET");
+
+    let t = follow("/loop", "GET", 10);
+    assert_eq!(t.hops.len(), 1);
+    assert!(
+        t.warnings
+            .iter()
+            .any(|w| w.message.starts_with("redirect loop")),
+        "{:?}",
+        t.warnings
+    );
+
+    let t = follow("/a", "GET", 1);
+    assert_eq!(t.hops.len(), 1);
+    assert!(
+        t.warnings
+            .iter()
+            .any(|w| w.message.contains("stopped after 1 redirects")),
+        "{:?}",
+        t.warnings
+    );
+
+    // Not followed without -L.
+    let t = probe(&ProbeRequest::get(
+        parse_target(&format!("{base}/a")).unwrap(),
+    ));
+    assert!(t.hops.is_empty() && t.redirect.is_none());
+    assert_eq!(statuses(&t), [302]);
+
+    let json = serde_json::to_value(follow("/a", "GET", 10)).unwrap();
+    assert_eq!(json["hops"].as_array().unwrap().len(), 2);
+    assert_eq!(json["hops"][0]["redirect"]["status"], 302);
 }
