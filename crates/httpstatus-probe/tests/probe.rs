@@ -169,21 +169,21 @@ fn malformed_and_questionable_replies_are_reported_not_panicked_on() {
         }),
         ("unsolicited 100", b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", false, |t| {
             assert_eq!(statuses(t), [100, 200]);
-            assert!(t.warnings.iter().any(|w| w.message.contains("did not send `Expect: 100-continue`")), "{:?}", t.warnings);
+            common::assert_warned(t, "did not send `Expect: 100-continue`");
         }),
         ("429 without Retry-After", b"HTTP/1.1 429 Too Many Requests\r\nContent-Length: 0\r\n\r\n", false, |t| {
-            assert!(t.warnings.iter().any(|w| w.message.contains("without Retry-After")), "{:?}", t.warnings)
+            common::assert_warned(t, "without Retry-After")
         }),
         ("503 with a bad Retry-After", b"HTTP/1.1 503 Service Unavailable\r\nRetry-After: soon\r\nContent-Length: 0\r\n\r\n", false, |t| {
-            assert!(t.warnings.iter().any(|w| w.message.contains("neither a number of seconds nor an HTTP date")), "{:?}", t.warnings)
+            common::assert_warned(t, "neither a number of seconds nor an HTTP date")
         }),
         ("redirect without Location", b"HTTP/1.1 302 Found\r\nContent-Length: 0\r\n\r\n", false, |t| {
-            assert!(t.warnings.iter().any(|w| w.message.contains("without Location")), "{:?}", t.warnings)
+            common::assert_warned(t, "without Location")
         }),
         ("204 with a body", b"HTTP/1.1 204 No Content\r\nContent-Length: 5\r\n\r\nhello", true, |t| {
             assert_eq!(t.final_response.as_ref().unwrap().body_bytes, 0);
-            assert!(t.warnings.iter().any(|w| w.message.contains("bytes of body after a 204")), "{:?}", t.warnings);
-            assert!(t.warnings.iter().any(|w| w.message.contains("204 with Content-Length")), "{:?}", t.warnings);
+            common::assert_warned(t, "bytes of body after a 204");
+            common::assert_warned(t, "204 with Content-Length");
         }),
         ("a 1xx after the final response", b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\nHTTP/1.1 103 Early Hints\r\n\r\n", true, |t| {
             assert_eq!(t.final_response.as_ref().unwrap().status, 200);
@@ -191,14 +191,14 @@ fn malformed_and_questionable_replies_are_reported_not_panicked_on() {
         }),
         ("bytes after the body", b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nokAND MORE", false, |t| {
             assert_eq!(t.final_response.as_ref().unwrap().body_bytes, 2);
-            assert!(t.warnings.iter().any(|w| w.message.contains("8 bytes after the end of the body")), "{:?}", t.warnings);
+            common::assert_warned(t, "8 bytes after the end of the body");
         }),
         ("unknown code", b"HTTP/1.1 299 Whatever\r\nContent-Length: 0\r\n\r\n", false, |t| {
             assert!(t.responses[0].explanation.contains("treat it as 200"), "{}", t.responses[0].explanation);
-            assert!(t.warnings.iter().any(|w| w.message.contains("not a registered")), "{:?}", t.warnings);
+            common::assert_warned(t, "not a registered");
         }),
         ("vendor code", b"HTTP/1.1 520 Unknown Error\r\nContent-Length: 0\r\n\r\n", false, |t| {
-            assert!(t.warnings.iter().any(|w| w.message.contains("vendor code")), "{:?}", t.warnings)
+            common::assert_warned(t, "vendor code")
         }),
     ];
     for (name, reply, hold, check) in cases {
@@ -319,23 +319,11 @@ fn redirects_are_followed_hop_by_hop() {
 
     let t = follow("/loop", "GET", 10);
     assert_eq!(t.hops.len(), 1);
-    assert!(
-        t.warnings
-            .iter()
-            .any(|w| w.message.starts_with("redirect loop")),
-        "{:?}",
-        t.warnings
-    );
+    common::assert_warned(&t, "redirect loop");
 
     let t = follow("/a", "GET", 1);
     assert_eq!(t.hops.len(), 1);
-    assert!(
-        t.warnings
-            .iter()
-            .any(|w| w.message.contains("stopped after 1 redirects")),
-        "{:?}",
-        t.warnings
-    );
+    common::assert_warned(&t, "stopped after 1 redirects");
 
     // Not followed without -L.
     let t = probe(&ProbeRequest::get(

@@ -104,6 +104,15 @@ fn positions(text: &str, needles: &[&str]) -> Vec<usize> {
         .collect()
 }
 
+/// Asserts that every needle is in `text`, in this order.
+fn in_order(text: &str, needles: &[&str]) {
+    let found = positions(text, needles);
+    assert!(
+        found.windows(2).all(|w| w[0] < w[1]),
+        "not in the order {needles:?}:\n{text}"
+    );
+}
+
 fn readable(text: &str) {
     assert!(!text.contains('\x1b'), "colour with NO_COLOR");
     for line in text.lines() {
@@ -133,17 +142,16 @@ fn our_server_over_https_h2_http1_and_h2c() {
             "> GET /status/200?interim=103,102 HTTP/2",
         ],
     );
-    let order = positions(
+    in_order(
         &text,
         &["< HTTP/2 103", "< HTTP/2 102", "< HTTP/2 200", "timing |"],
     );
-    assert!(order.windows(2).all(|w| w[0] < w[1]), "{text}");
     readable(&text);
 
     let o = httpstatus(&["probe", &url, "--cacert", ca, "--http1.1"]);
     assert_eq!(o.status.code(), Some(0));
     let text = stdout(&o);
-    let order = positions(
+    in_order(
         &text,
         &[
             "ALPN http/1.1",
@@ -152,15 +160,13 @@ fn our_server_over_https_h2_http1_and_h2c() {
             "< HTTP/1.1 200 OK",
         ],
     );
-    assert!(order.windows(2).all(|w| w[0] < w[1]), "{text}");
 
     let url = format!("{}/status/200?interim=103,102", server.http);
     let o = httpstatus(&["probe", &url, "--http2-prior-knowledge"]);
     assert_eq!(o.status.code(), Some(0));
     let text = stdout(&o);
     assert!(!text.contains("* TLS"));
-    let order = positions(&text, &["< HTTP/2 103", "< HTTP/2 102", "< HTTP/2 200"]);
-    assert!(order.windows(2).all(|w| w[0] < w[1]), "{text}");
+    in_order(&text, &["< HTTP/2 103", "< HTTP/2 102", "< HTTP/2 200"]);
 
     let url = format!("{}/status/200?interim=103,102", server.https);
     let o = httpstatus(&["probe", "--json", &url, "--cacert", ca]);
@@ -168,13 +174,15 @@ fn our_server_over_https_h2_http1_and_h2c() {
     assert_eq!(v["protocol"], "HTTP/2");
     assert_eq!(v["tls"]["verified"], true);
     assert_eq!(v["tls"]["alpn"], "h2");
-    let statuses: Vec<u64> = v["responses"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["status"].as_u64().unwrap())
-        .collect();
-    assert_eq!(statuses, [103, 102, 200]);
+    let statuses = &v["responses"];
+    assert_eq!(
+        (
+            &statuses[0]["status"],
+            &statuses[1]["status"],
+            &statuses[2]["status"]
+        ),
+        (&103.into(), &102.into(), &200.into())
+    );
     let t = &v["timings"];
     let sum: f64 = [
         "dns_ms",
@@ -211,7 +219,7 @@ fn redirects_are_followed_with_dash_l() {
     let o = httpstatus(&["probe", "-L", "-X", "POST", "-d", "x=1", &url]);
     assert_eq!(o.status.code(), Some(0));
     let text = stdout(&o);
-    let order = positions(
+    in_order(
         &text,
         &[
             "hop 1: POST ",
@@ -222,7 +230,6 @@ fn redirects_are_followed_with_dash_l() {
             "< HTTP/1.1 200 OK",
         ],
     );
-    assert!(order.windows(2).all(|w| w[0] < w[1]), "{text}");
     readable(&text);
 }
 

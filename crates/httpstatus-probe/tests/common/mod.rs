@@ -191,3 +191,12 @@ pub fn assert_timings_add_up(t: &Transcript) {
 pub fn get(url: &str) -> Transcript {
     probe(&request(url))
 }
+
+/// Asserts that a warning containing `needle` was given.
+pub fn assert_warned(t: &Transcript, needle: &str) {
+    assert!(
+        t.warnings.iter().any(|w| w.message.contains(needle)),
+        "no warning with {needle:?} in {:?}",
+        t.warnings
+    );
+}
