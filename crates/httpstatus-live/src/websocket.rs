@@ -7,6 +7,7 @@
 use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
+use httpstatus_server::Protocol;
 use httpstatus_wire::Headers;
 use tokio_tungstenite::WebSocketStream;
 use tokio_tungstenite::tungstenite::Message;
@@ -34,14 +35,19 @@ pub async fn switch_or_refuse(ex: &mut Exchange<'_>, format: Format) -> Result<(
             .is_some_and(|u| u.eq_ignore_ascii_case(b"websocket"));
     if !asks_websocket {
         let explanation = explain(101);
+        let note = if ex.protocol() == Protocol::Http2 {
+            "HTTP/2 has no 101 Switching Protocols and no Upgrade or Connection fields (RFC 9113 sections 8.6 \
+             and 8.2.2), so this 426 comes without them: ask for the same URL over HTTP/1.1 with a WebSocket \
+             upgrade (Connection: Upgrade, Upgrade: websocket, Sec-WebSocket-Version: 13, Sec-WebSocket-Key) \
+             to get a 101 and an echo socket"
+        } else {
+            "101 Switching Protocols is only sent to a request that asks for a protocol switch: send a WebSocket \
+             upgrade (Connection: Upgrade, Upgrade: websocket, Sec-WebSocket-Version: 13, Sec-WebSocket-Key) \
+             over HTTP/1.1 to get a 101 and an echo socket"
+        };
         let sent = Sent {
             final_status: 426,
-            note: Some(
-                "101 Switching Protocols is only sent to a request that asks for a protocol switch: send a WebSocket \
-                 upgrade (Connection: Upgrade, Upgrade: websocket, Sec-WebSocket-Version: 13, Sec-WebSocket-Key) \
-                 over HTTP/1.1 to get a 101 and an echo socket"
-                    .into(),
-            ),
+            note: Some(note.into()),
             ..Sent::default()
         };
         let mut response =
