@@ -13,6 +13,10 @@ use crate::explain;
 use crate::record::{Clock, FinalRecord, ResponseRecord, Transcript, millis};
 use crate::request::ProbeRequest;
 
+/// The most header bytes accepted in one response head: HTTP/1.1 allows 32 KiB, and HTTP/2 counts 32 bytes more
+/// per field than the wire carries.
+const MAX_HEADER_LIST: u32 = 64 * 1024;
+
 /// When the request left: the first write after it was handed to the connection.
 #[derive(Debug, Default)]
 struct WriteClock {
@@ -118,6 +122,7 @@ where
     };
     let (client, connection) = h2::client::Builder::new()
         .enable_push(false)
+        .max_header_list_size(MAX_HEADER_LIST)
         .handshake::<_, Bytes>(io)
         .await
         .map_err(|e| describe(&e))?;

@@ -71,7 +71,10 @@ pub fn probe(request: &ProbeRequest) -> Transcript {
             return t;
         }
     };
-    runtime.block_on(probe_all(request))
+    let transcript = runtime.block_on(probe_all(request));
+    // A name lookup still running after a timeout must not hold the process: leave it behind.
+    runtime.shutdown_background();
+    transcript
 }
 
 async fn probe_all(first: &ProbeRequest) -> Transcript {
