@@ -53,10 +53,7 @@ fn malformed_http2_replies_are_errors() {
     assert_eq!(statuses(&t), [200]);
     assert!(t.final_response.is_none());
     assert!(
-        t.error
-            .as_ref()
-            .unwrap()
-            .contains("the body was cut short"),
+        t.error.as_ref().unwrap().contains("the body was cut short"),
         "{:?}",
         t.error
     );
