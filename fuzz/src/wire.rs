@@ -16,6 +16,7 @@ pub const TIGHT: Limits = Limits {
     max_request_line: 48,
     max_head: 160,
     max_headers: 6,
+    max_field_line: 40,
     max_body: 100,
     max_chunk_line: 12,
 };
