@@ -11,16 +11,17 @@ mkdir -p "$work"
 log="$work/access-$size.log"
 [ -s "$log" ] || python3 bench/logs_gen.py --size "$size" --out "$log"
 bytes=$(stat -c %s "$log")
+uptime
 echo "log: $log, $bytes bytes, $(wc -l < "$log") lines; machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 echo "httpstatus: $("$bin" --version); goaccess: $(goaccess --version | head -1)"
 cat "$log" > /dev/null   # both runs read from the page cache
 
 run() { # name command...
   local name=$1; shift
-  /usr/bin/time -f "%e %M" -o "$work/time" "$@" > /dev/null 2> "$work/stderr" || { cat "$work/stderr"; exit 1; }
-  read -r secs kib < "$work/time"
-  awk -v n="$name" -v s="$secs" -v b="$bytes" -v k="$kib" \
-    'BEGIN { printf "%-11s %7.2f s  %7.1f MiB/s  peak RSS %6.1f MiB\n", n, s, b / 1048576 / s, k / 1024 }'
+  /usr/bin/time -f "%e %U %S %M" -o "$work/time" "$@" > /dev/null 2> "$work/stderr" || { cat "$work/stderr"; exit 1; }
+  read -r secs user system kib < "$work/time"
+  awk -v n="$name" -v s="$secs" -v u="$user" -v y="$system" -v b="$bytes" -v k="$kib" \
+    'BEGIN { printf "%-11s %7.2f s wall  %7.1f MiB/s  %7.2f s CPU  peak RSS %6.1f MiB\n", n, s, b / 1048576 / s, u + y, k / 1024 }'
 }
 a() { run httpstatus "$bin" --json logs "$log"; }
 b() { run goaccess goaccess --log-format=COMBINED --no-progress -o "$work/report.json" "$log"; }
