@@ -13,6 +13,9 @@ use httpstatus_logs::{Format, Parser, Stats};
 use super::{Args, Settings, emit, fail, read};
 use crate::{Context, Outcome};
 
+/// Bytes read from the followed file per step.
+const CHUNK: u64 = 4 << 20;
+
 /// The file being followed: its handle, identity, and the bytes of a line not yet complete.
 struct Tail {
     file: File,
@@ -36,11 +39,12 @@ impl Tail {
         })
     }
 
-    /// Whole lines appended since the last call.
+    /// Whole lines appended since the last call, at most about [`CHUNK`] bytes at a time (call again until
+    /// it returns nothing), so a large file is followed in bounded memory.
     fn read_new(&mut self) -> io::Result<Vec<u8>> {
         let mut fresh = Vec::new();
         self.file.seek(SeekFrom::Start(self.offset))?;
-        self.file.read_to_end(&mut fresh)?;
+        (&mut self.file).take(CHUNK).read_to_end(&mut fresh)?;
         self.offset += fresh.len() as u64;
         self.partial.extend_from_slice(&fresh);
         let whole = match memchr::memrchr(b'\n', &self.partial) {
@@ -81,6 +85,7 @@ pub fn run(
     let interval = Duration::from_secs_f64(args.interval);
     loop {
         let block = tail.read_new()?;
+        let more = block.len() as u64 >= CHUNK / 2;
         if parser.is_none() && !block.is_empty() {
             match read::detect_block(&block) {
                 Ok(f) => parser = Some(Parser::new(f)),
@@ -90,12 +95,20 @@ pub fn run(
         if let Some(p) = parser.as_mut() {
             count(p, settings, &mut stats, &mut tail, &block);
         }
+        if more {
+            continue;
+        }
         // Rotation: a new file at the path (finish the old one first), or this one truncated.
         if let Ok(meta) = std::fs::metadata(path) {
             if meta.ino() != tail.inode {
-                let rest = tail.read_new()?;
-                if let Some(p) = parser.as_mut() {
-                    count(p, settings, &mut stats, &mut tail, &rest);
+                loop {
+                    let rest = tail.read_new()?;
+                    if rest.is_empty() {
+                        break;
+                    }
+                    if let Some(p) = parser.as_mut() {
+                        count(p, settings, &mut stats, &mut tail, &rest);
+                    }
                 }
                 tail = Tail::open(path)?;
                 continue;
