@@ -121,7 +121,11 @@ async fn accept_loop(listener: Listener, shared: Arc<Shared>, stop: watch::Recei
         // Responses are written whole; Nagle would only delay interim heads and small replies.
         let _ = stream.set_nodelay(true);
         let Ok(permit) = shared.permits.clone().try_acquire_owned() else {
-            refuse_over_limit(stream, &shared, &mut connections);
+            // A cleartext client gets a 503 it can read; a TLS client could read it only after a handshake,
+            // which is the work an overloaded server must not start, so it is closed at once.
+            if acceptor.is_none() {
+                refuse_over_limit(stream, &shared, &mut connections);
+            }
             continue;
         };
         let (shared, stop, acceptor) = (shared.clone(), stop.clone(), acceptor.clone());
