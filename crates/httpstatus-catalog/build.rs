@@ -7,6 +7,12 @@ use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+#[allow(dead_code)]
+#[path = "src/normalize.rs"]
+mod normalize;
+
+use std::collections::BTreeMap;
+
 use httpstatus_content::{
     CodePage, Guide, Registry, Tree, parse_choose, parse_code_page, parse_guide,
 };
@@ -140,6 +146,7 @@ fn generate(content: &Path, data: &Path) -> Result<String, Vec<String>> {
     if let Some(tree) = &tree {
         write_tree(&mut out, tree);
     }
+    write_search_index(&mut out, &pages);
     writeln!(
         out,
         "pub(crate) static REGISTRY_DATE: &str = {:?};",
@@ -295,6 +302,96 @@ fn write_tree(out: &mut String, tree: &Tree) {
             .unwrap();
         }
         writeln!(out, "    ] }},").unwrap();
+    }
+    writeln!(out, "];\n").unwrap();
+}
+
+/// The search index, built here so that a search costs no start-up work: every term of every entry with the
+/// entry's best field weight for it, each term's rarity, the terms by length for near-spelling matches, and
+/// each entry's normalised names for whole-phrase matches. `src/search.rs` reads these tables.
+fn write_search_index(out: &mut String, pages: &[CodePage]) {
+    use normalize::*;
+    let mut postings: BTreeMap<String, Vec<(usize, f32)>> = BTreeMap::new();
+    let mut phrases = Vec::with_capacity(pages.len());
+    for (i, page) in pages.iter().enumerate() {
+        let f = &page.front;
+        let mut add = |text: &str, weight: f32| {
+            for term in terms(text) {
+                let list = postings.entry(term).or_default();
+                match list.last_mut() {
+                    Some((doc, w)) if *doc == i => *w = w.max(weight),
+                    _ => list.push((i, weight)),
+                }
+            }
+        };
+        add(&f.name, W_NAME);
+        f.aliases
+            .iter()
+            .chain(&f.former_names)
+            .for_each(|a| add(a, W_ALIAS));
+        f.keywords.iter().for_each(|k| add(k, W_KEYWORD));
+        for v in &f.vendors {
+            add(&v.name, W_ALIAS);
+            add(&v.vendor, W_VENDOR);
+        }
+        add(&f.summary, W_SUMMARY);
+        if let Some(causes) = page.sections.iter().find(|s| s.title == "Causes") {
+            add(&causes.markdown, W_BODY);
+        }
+        let mut names: Vec<String> = std::iter::once(&f.name)
+            .chain(&f.aliases)
+            .chain(&f.former_names)
+            .chain(f.vendors.iter().map(|v| &v.name))
+            .map(|n| terms(n).join(" "))
+            .filter(|n| !n.is_empty())
+            .collect();
+        names.dedup();
+        phrases.push(names);
+    }
+    let n = pages.len() as f32;
+    let all: Vec<(&String, &Vec<(usize, f32)>)> = postings.iter().collect();
+    writeln!(out, "pub(crate) static SEARCH_TERMS: &[&str] = &[").unwrap();
+    for (term, _) in &all {
+        writeln!(out, "    {term:?},").unwrap();
+    }
+    writeln!(out, "];\n").unwrap();
+    writeln!(out, "pub(crate) static SEARCH_IDF: &[f32] = &[").unwrap();
+    for (_, list) in &all {
+        let idf = (1.0 + n / list.len() as f32).ln();
+        writeln!(out, "    {idf:?},").unwrap();
+    }
+    writeln!(out, "];\n").unwrap();
+    writeln!(
+        out,
+        "pub(crate) static SEARCH_POSTINGS: &[&[(u16, f32)]] = &["
+    )
+    .unwrap();
+    for (_, list) in &all {
+        let items: Vec<String> = list.iter().map(|(d, w)| format!("({d}, {w:?})")).collect();
+        writeln!(out, "    &[{}],", items.join(", ")).unwrap();
+    }
+    writeln!(out, "];\n").unwrap();
+    let mut by_length: Vec<Vec<(u64, usize)>> = Vec::new();
+    for (i, (term, _)) in all.iter().enumerate() {
+        let len = term.chars().count();
+        if by_length.len() <= len {
+            by_length.resize_with(len + 1, Vec::new);
+        }
+        by_length[len].push((char_mask(term), i));
+    }
+    writeln!(
+        out,
+        "pub(crate) static SEARCH_BY_LENGTH: &[&[(u64, u16)]] = &["
+    )
+    .unwrap();
+    for bucket in &by_length {
+        let items: Vec<String> = bucket.iter().map(|(m, i)| format!("({m}, {i})")).collect();
+        writeln!(out, "    &[{}],", items.join(", ")).unwrap();
+    }
+    writeln!(out, "];\n").unwrap();
+    writeln!(out, "pub(crate) static SEARCH_PHRASES: &[&[&str]] = &[").unwrap();
+    for names in &phrases {
+        writeln!(out, "    {},", strs(names)).unwrap();
     }
     writeln!(out, "];\n").unwrap();
 }

@@ -5,15 +5,17 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import re
 import subprocess
 import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import brotli
 import pytest
 
-from sitelib import LIVE_PREFIXES, ROOT, parse_page
+from sitelib import ROOT, parse_page
 
 PUBLIC = "https://httpstatus.example"
 COMPRESSIBLE = {".html", ".css", ".js", ".json", ".xml", ".txt", ".svg"}
@@ -23,10 +25,21 @@ def binary() -> str:
     return os.environ.get("HTTPSTATUS_BIN") or str(ROOT / "target" / "debug" / "httpstatus")
 
 
+LIVE = "https://live.httpstatus.example"
+
+
 @pytest.fixture(scope="module")
 def export(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("export")
     subprocess.run([binary(), "export", str(out), "--public-url", PUBLIC], check=True, capture_output=True)
+    return out
+
+
+@pytest.fixture(scope="module")
+def export_live(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("export-live")
+    subprocess.run([binary(), "export", str(out), "--public-url", PUBLIC, "--live-url", LIVE],
+                   check=True, capture_output=True)
     return out
 
 
@@ -50,37 +63,6 @@ def test_export_has_the_whole_site(export):
                  "/api/v1/codes.json", "/api/v1/codes/404.json", "/api/openapi.json", "/404.html"]:
         assert resolve(export, path), path
     assert len(html_files(export)) > 20
-
-
-def test_no_internal_link_is_broken(export):
-    broken = []
-    ids: dict[Path, set[str]] = {}
-    checked = 0
-    for file in html_files(export):
-        page = parse_page(file.read_text())
-        here = "/" + str(file.relative_to(export)).removesuffix("index.html")
-        for _, href in page.links + [("canonical", c) for c in page.canonical]:
-            parts = urlsplit(href)
-            if parts.scheme or parts.netloc:
-                if f"{parts.scheme}://{parts.netloc}" != PUBLIC:
-                    continue  # another site
-            path = parts.path or here
-            if not path.startswith("/"):
-                broken.append((here, href, "relative link"))
-                continue
-            if path.startswith(LIVE_PREFIXES):
-                continue  # the live test server's endpoints, not part of a static export
-            target = resolve(export, path)
-            checked += 1
-            if target is None:
-                broken.append((here, href, "no such file"))
-            elif parts.fragment:
-                if target not in ids:
-                    ids[target] = set(parse_page(target.read_text()).ids)
-                if parts.fragment not in ids[target]:
-                    broken.append((here, href, "no such id"))
-    assert checked > 1000, f"only {checked} links checked"
-    assert not broken, broken[:20]
 
 
 def test_sitemap_lists_exported_pages(export):
@@ -117,3 +99,109 @@ def test_not_found_page_and_api_documents(export):
         assert resolve(export, f"/{brief['code']:03d}")
     canonical = parse_page((export / "429/index.html").read_text()).canonical
     assert canonical == [f"{PUBLIC}/429"]
+
+
+class References(HTMLParser):
+    """Every `href` and `src` attribute of a page, on any element."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.urls: list[str] = []
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if name in ("href", "src") and value is not None:
+                self.urls.append(value)
+            if name == "id" and value:
+                self.ids.add(value)
+
+
+def references(file: Path) -> References:
+    parser = References()
+    parser.feed(file.read_text())
+    parser.close()
+    return parser
+
+
+def unresolved(root: Path, live: str | None) -> tuple[list, int, int]:
+    """Every `href` and `src` that a static host would not serve: (broken, checked, links to the live server)."""
+    broken, checked, to_live = [], 0, 0
+    ids: dict[Path, set[str]] = {}
+    for file in html_files(root):
+        here = "/" + str(file.relative_to(root)).removesuffix("index.html")
+        for url in references(file).urls:
+            parts = urlsplit(url)
+            origin = f"{parts.scheme}://{parts.netloc}"
+            if parts.scheme in ("mailto", "tel"):
+                continue
+            if parts.scheme or parts.netloc:
+                if live and origin == live:
+                    assert parts.path.startswith("/status/"), (here, url)
+                    to_live += 1
+                    continue
+                if origin != PUBLIC:
+                    continue  # another site: the sources, the registry
+            path = parts.path or here
+            if not path.startswith("/"):
+                broken.append((here, url, "relative link"))
+                continue
+            target = resolve(root, path)
+            checked += 1
+            if target is None:
+                broken.append((here, url, "no such file"))
+            elif parts.fragment:
+                if target not in ids:
+                    ids[target] = references(target).ids
+                if parts.fragment not in ids[target]:
+                    broken.append((here, url, "no such id"))
+    return broken, checked, to_live
+
+
+def test_every_href_and_src_resolves_without_a_live_server(export):
+    broken, checked, to_live = unresolved(export, None)
+    assert checked > 1000, f"only {checked} references checked"
+    assert not broken, broken[:20]
+    assert to_live == 0
+    page = (export / "429/index.html").read_text()
+    assert 'href="/status/' not in page and "Try it" not in page
+
+
+def test_every_href_and_src_resolves_with_a_live_server(export_live):
+    broken, checked, to_live = unresolved(export_live, LIVE)
+    assert checked > 1000 and not broken, broken[:20]
+    assert to_live >= 90, f"{to_live} links to the live server: one per code page expected"
+    page = (export_live / "429/index.html").read_text()
+    assert f'href="{LIVE}/status/429"' in page and f"curl -i {LIVE}/status/429" in page
+
+
+def quality_queries() -> list[str]:
+    source = (ROOT / "crates/httpstatus-catalog/tests/search_quality.rs").read_text()
+    queries = [q.encode().decode("unicode_escape") for q, _ in re.findall(r'\(\s*"((?:[^"\\]|\\.)*)",\s*(\d+)\s*\)', source)]
+    assert len(queries) >= 100, len(queries)
+    return queries
+
+
+def test_the_exported_search_ranks_like_the_server(export, client):
+    """The export's script, run by Node over the exported index, puts the server's first result first."""
+    scripts = parse_page((export / "index.html").read_text()).scripts
+    assert len(scripts) == 1
+    script = export / scripts[0].lstrip("/")
+    index = export / "assets/search-index.json"
+    queries = quality_queries()
+    program = (
+        "const search = require(process.argv[1]);"
+        "const index = search.prepare(JSON.parse(require('fs').readFileSync(process.argv[2], 'utf8')));"
+        "const queries = JSON.parse(require('fs').readFileSync(0, 'utf8'));"
+        "console.log(JSON.stringify(queries.map(q => (search.search(index, q, 1)[0] || {}).code ?? null)));"
+    )
+    result = subprocess.run(["node", "-e", program, str(script), str(index)], input=json.dumps(queries),
+                            capture_output=True, text=True, check=True)
+    static_top = json.loads(result.stdout)
+    differ = []
+    for query, top in zip(queries, static_top):
+        server = client.get("/api/v1/search", params={"q": query, "limit": 1}).json()
+        expected = server[0]["code"] if server else None
+        if top != expected:
+            differ.append((query, expected, top))
+    assert not differ, differ

@@ -12,6 +12,7 @@
 
 pub mod choose;
 pub mod entry;
+mod normalize;
 pub mod search;
 
 pub use entry::{
@@ -20,6 +21,7 @@ pub use entry::{
 pub use search::{Hit, search};
 
 mod generated {
+    #![allow(clippy::unreadable_literal, clippy::approx_constant)]
     use crate::choose::{Answer, Next, Step};
     use crate::entry::*;
     include!(concat!(env!("OUT_DIR"), "/catalog.rs"));

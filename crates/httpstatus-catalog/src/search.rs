@@ -1,16 +1,19 @@
 //! Ranked, deterministic, in-process search: names, old names, synonyms, vendors, text, typos and codes in text.
 //!
-//! The index is built once, on first use, from the static entries. A query is normalised into terms (lowercase,
-//! punctuation dropped, a light suffix stemmer, stop words removed); each term scores the entries whose fields
-//! hold it, weighted by field (name > alias > keyword > vendor > summary > causes) and by rarity. A term that is
-//! not in the vocabulary matches its near spellings (edit distance 1, or 2 for long words) and, for the last
-//! term, its completions, at a discount. A three-digit number that is a code, a query equal to a name or alias,
-//! and a query that covers every term all add bonuses. Ties break by code, so results are deterministic.
-
-use std::collections::HashMap;
-use std::sync::OnceLock;
+//! The index is built at compile time (`build.rs`, with the normalisation of [`crate::normalize`]), so a search
+//! costs no start-up work. A query is normalised into terms (lowercase, punctuation dropped, a light suffix
+//! stemmer, stop words removed); each term scores the entries whose fields hold it, weighted by field (name >
+//! alias > keyword > vendor > summary > causes) and by rarity. A term that is not in the vocabulary matches its
+//! near spellings (edit distance 1, or 2 for long words) and, for the last term, its completions, at a
+//! discount. A three-digit number that is a code, a query equal to a name or alias, and a query that covers
+//! every term all add bonuses. Ties break by registration, then code, so results are deterministic.
 
 use crate::entry::Entry;
+use crate::generated::{
+    SEARCH_BY_LENGTH, SEARCH_IDF, SEARCH_PHRASES, SEARCH_POSTINGS, SEARCH_TERMS,
+};
+use crate::normalize::char_mask;
+pub use crate::normalize::terms;
 
 /// One search result.
 #[derive(Debug, Clone, Copy)]
@@ -19,149 +22,34 @@ pub struct Hit {
     pub score: f32,
 }
 
-struct Index {
-    /// term -> (entry index, best field weight of that term in that entry).
-    postings: HashMap<String, Vec<(u16, f32)>>,
-    /// Every term, for fuzzy and prefix matching, grouped by length in characters.
-    by_length: Vec<Vec<Term>>,
-    /// Per entry: normalised names and aliases, for whole-phrase matches.
-    phrases: Vec<Vec<String>>,
-    entries: &'static [Entry],
-}
-
-const W_NAME: f32 = 10.0;
-const W_ALIAS: f32 = 8.0;
-const W_KEYWORD: f32 = 6.0;
-const W_VENDOR: f32 = 5.0;
-const W_SUMMARY: f32 = 2.0;
-const W_BODY: f32 = 0.6;
-
 /// Terms of a query past this many are ignored: a person's query is a few words, and each term costs a pass
 /// over the vocabulary when it is misspelt.
 pub const MAX_TERMS: usize = 32;
 
-const STOP_WORDS: &[&str] = &[
-    "a", "an", "the", "is", "are", "was", "of", "to", "in", "on", "for", "and", "or", "my", "i",
-    "it", "what", "does", "do", "mean", "means", "meaning", "http", "https", "status", "code",
-    "codes", "error", "response", "with", "by", "at", "from", "be", "this", "that", "me", "get",
-    "got", "getting", "why", "how", "when",
-];
-
-fn index() -> &'static Index {
-    static INDEX: OnceLock<Index> = OnceLock::new();
-    INDEX.get_or_init(|| build(crate::entries()))
+/// The index of a vocabulary term.
+fn term_index(term: &str) -> Option<usize> {
+    SEARCH_TERMS.binary_search(&term).ok()
 }
 
-fn build(entries: &'static [Entry]) -> Index {
-    let mut postings: HashMap<String, Vec<(u16, f32)>> = HashMap::new();
-    let mut phrases = Vec::with_capacity(entries.len());
-    for (i, e) in entries.iter().enumerate() {
-        let mut add = |text: &str, weight: f32| {
-            for term in terms(text) {
-                let list = postings.entry(term).or_default();
-                match list.last_mut() {
-                    Some((doc, w)) if *doc == i as u16 => *w = w.max(weight),
-                    _ => list.push((i as u16, weight)),
-                }
-            }
-        };
-        add(e.name, W_NAME);
-        e.aliases
-            .iter()
-            .chain(e.former_names)
-            .for_each(|a| add(a, W_ALIAS));
-        e.keywords.iter().for_each(|k| add(k, W_KEYWORD));
-        for v in e.vendors {
-            add(v.name, W_ALIAS);
-            add(v.vendor, W_VENDOR);
-        }
-        add(e.summary, W_SUMMARY);
-        if let Some(causes) = e.section("Causes") {
-            add(causes.markdown, W_BODY);
-        }
-        let mut names: Vec<String> = std::iter::once(e.name)
-            .chain(e.aliases.iter().copied())
-            .chain(e.former_names.iter().copied())
-            .chain(e.vendors.iter().map(|v| v.name))
-            .map(|n| terms(n).join(" "))
-            .filter(|n| !n.is_empty())
-            .collect();
-        names.dedup();
-        phrases.push(names);
-    }
-    let mut by_length: Vec<Vec<Term>> = Vec::new();
-    for term in postings.keys() {
-        let len = term.chars().count();
-        if by_length.len() <= len {
-            by_length.resize_with(len + 1, Vec::new);
-        }
-        by_length[len].push(Term {
-            mask: char_mask(term),
-            text: term.clone(),
-        });
-    }
-    for bucket in &mut by_length {
-        bucket.sort_by(|a, b| a.text.cmp(&b.text));
-    }
-    Index {
-        postings,
-        by_length,
-        phrases,
-        entries,
-    }
-}
-
-/// Splits text into normalised search terms.
-pub fn terms(text: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    for word in text.split(|c: char| !c.is_alphanumeric() && c != '\'') {
-        let word: String = word
-            .chars()
-            .filter(|c| *c != '\'')
-            .flat_map(char::to_lowercase)
-            .collect();
-        if word.is_empty() || STOP_WORDS.contains(&word.as_str()) {
-            continue;
-        }
-        out.push(stem(&word));
-    }
-    out
-}
-
-/// A light suffix stemmer: enough to match "requests" with "request" and "timed" with "time".
-fn stem(word: &str) -> String {
-    if word.chars().any(|c| c.is_ascii_digit()) || word.len() <= 3 {
-        return word.to_owned();
-    }
-    for suffix in ["ing", "ed", "es", "s"] {
-        if let Some(base) = word.strip_suffix(suffix) {
-            let min = if suffix.len() >= 2 && suffix != "es" {
-                4
-            } else {
-                3
-            };
-            if base.len() >= min && !(suffix == "s" && base.ends_with('s')) {
-                return base.to_owned();
-            }
-        }
-    }
-    word.to_owned()
-}
-
-/// A vocabulary term and the set of characters it uses.
-struct Term {
-    text: String,
-    /// One bit per letter `a`-`z` and digit, one for anything else.
-    mask: u64,
-}
-
-fn char_mask(text: &str) -> u64 {
-    text.chars().fold(0, |mask, c| {
-        mask | match c {
-            'a'..='z' => 1 << (c as u32 - 'a' as u32),
-            '0'..='9' => 1 << (26 + c as u32 - '0' as u32),
-            _ => 1 << 63,
-        }
+/// The search index as data, for a search that runs elsewhere (the static export's script): the same tables
+/// the catalog searches, with the weights and stop words of the normalisation.
+pub fn index_json() -> serde_json::Value {
+    use crate::normalize::*;
+    let postings: Vec<Vec<(u16, f32)>> = SEARCH_POSTINGS.iter().map(|l| l.to_vec()).collect();
+    let entries: Vec<serde_json::Value> = crate::entries()
+        .iter()
+        .map(|e| serde_json::json!([e.code, e.name, e.is_official()]))
+        .collect();
+    serde_json::json!({
+        "version": 1,
+        "max_terms": MAX_TERMS,
+        "stop_words": STOP_WORDS,
+        "weights": [W_NAME, W_ALIAS, W_KEYWORD, W_VENDOR, W_SUMMARY, W_BODY],
+        "entries": entries,
+        "terms": SEARCH_TERMS,
+        "idf": SEARCH_IDF,
+        "postings": postings,
+        "phrases": SEARCH_PHRASES,
     })
 }
 
@@ -228,11 +116,11 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
 }
 
 /// Terms of the vocabulary that stand for a query term, each with a discount (1.0 for an exact match).
-fn expand<'a>(index: &'a Index, term: &'a str, is_last: bool) -> Vec<(&'a str, f32)> {
-    if index.postings.contains_key(term) {
-        let mut out = vec![(term, 1.0)];
+fn expand(term: &str, is_last: bool) -> Vec<(usize, f32)> {
+    if let Some(i) = term_index(term) {
+        let mut out = vec![(i, 1.0)];
         if is_last && term.len() >= 3 {
-            out.extend(completions(index, term));
+            out.extend(completions(term));
         }
         return out;
     }
@@ -242,30 +130,30 @@ fn expand<'a>(index: &'a Index, term: &'a str, is_last: bool) -> Vec<(&'a str, f
         let max = if len >= 7 { 2 } else { 1 };
         let mask = char_mask(term);
         for l in len.saturating_sub(max)..=len + max {
-            for candidate in index.by_length.get(l).into_iter().flatten() {
+            for &(candidate_mask, i) in SEARCH_BY_LENGTH.get(l).copied().unwrap_or_default() {
                 // Each edit adds or removes at most two characters from the set a word uses: a cheap filter.
-                if (mask ^ candidate.mask).count_ones() as usize > 2 * max {
+                if (mask ^ candidate_mask).count_ones() as usize > 2 * max {
                     continue;
                 }
-                if let Some(d) = bounded_distance(term, &candidate.text, max) {
-                    out.push((candidate.text.as_str(), if d == 1 { 0.8 } else { 0.6 }));
+                if let Some(d) = bounded_distance(term, SEARCH_TERMS[usize::from(i)], max) {
+                    out.push((usize::from(i), if d == 1 { 0.8 } else { 0.6 }));
                 }
             }
         }
     }
     if is_last && len >= 2 {
-        out.extend(completions(index, term));
+        out.extend(completions(term));
     }
     out
 }
 
-fn completions<'a>(index: &'a Index, prefix: &str) -> Vec<(&'a str, f32)> {
+fn completions(prefix: &str) -> Vec<(usize, f32)> {
     let len = prefix.chars().count();
     let mut out = Vec::new();
-    for bucket in index.by_length.iter().skip(len + 1) {
-        for candidate in bucket {
-            if candidate.text.starts_with(prefix) {
-                out.push((candidate.text.as_str(), 0.7));
+    for bucket in SEARCH_BY_LENGTH.iter().skip(len + 1) {
+        for &(_, i) in *bucket {
+            if SEARCH_TERMS[usize::from(i)].starts_with(prefix) {
+                out.push((usize::from(i), 0.7));
             }
         }
     }
@@ -274,12 +162,7 @@ fn completions<'a>(index: &'a Index, prefix: &str) -> Vec<(&'a str, f32)> {
 
 /// Searches the catalog; best first, at most `limit` hits.
 pub fn search(query: &str, limit: usize) -> Vec<Hit> {
-    search_in(index(), query, limit)
-}
-
-fn search_in(index: &Index, query: &str, limit: usize) -> Vec<Hit> {
-    let entries = index.entries;
-    let n = entries.len() as f32;
+    let entries = crate::entries();
     let mut scores = vec![0f32; entries.len()];
     let mut matched = vec![0u8; entries.len()];
 
@@ -302,14 +185,11 @@ fn search_in(index: &Index, query: &str, limit: usize) -> Vec<Hit> {
     let count = query_terms.len();
     for (position, term) in query_terms.iter().enumerate() {
         let mut best = vec![0f32; entries.len()];
-        for (candidate, discount) in expand(index, term, position + 1 == count) {
-            let Some(list) = index.postings.get(candidate) else {
-                continue;
-            };
-            let idf = (1.0 + n / list.len() as f32).ln();
-            for &(doc, weight) in list {
+        for (candidate, discount) in expand(term, position + 1 == count) {
+            let idf = SEARCH_IDF[candidate];
+            for &(doc, weight) in SEARCH_POSTINGS[candidate] {
                 let s = weight * idf * discount;
-                let slot = &mut best[doc as usize];
+                let slot = &mut best[usize::from(doc)];
                 *slot = slot.max(s);
             }
         }
@@ -323,11 +203,11 @@ fn search_in(index: &Index, query: &str, limit: usize) -> Vec<Hit> {
 
     if count > 0 {
         let phrase = query_terms.join(" ");
-        for (i, names) in index.phrases.iter().enumerate() {
+        for (i, names) in SEARCH_PHRASES.iter().enumerate() {
             if matched[i] == 0 {
                 continue;
             }
-            if names.contains(&phrase) {
+            if names.contains(&phrase.as_str()) {
                 scores[i] += 40.0;
             } else if count >= 2 && names.iter().any(|name| name.contains(&phrase)) {
                 scores[i] += 15.0;

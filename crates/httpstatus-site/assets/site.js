@@ -2,12 +2,13 @@
 // The pages work without this file; it only adds to them.
 (function () {
   "use strict";
+  if (typeof document === "undefined") return;
   var input = document.getElementById("q");
   var list = document.getElementById("suggest");
   var results = [];
   var active = -1;
   var timer = 0;
-  var fallbackIndex = null;
+  var staticIndex = null;
 
   function close() {
     list.hidden = true;
@@ -51,18 +52,15 @@
     select(0);
   }
 
-  // A static export has no search endpoint: match names in the exported list instead.
-  function fallback(q) {
-    var load = fallbackIndex
-      ? Promise.resolve(fallbackIndex)
-      : fetch("/api/v1/codes.json").then(function (r) { return r.json(); }).then(function (all) { fallbackIndex = all; return all; });
-    return load.then(function (all) {
-      var words = q.toLowerCase().split(/\s+/).filter(Boolean);
-      return all.filter(function (e) {
-        var text = (String(e.code).padStart(3, "0") + " " + e.name + " " + e.summary).toLowerCase();
-        return words.every(function (w) { return text.indexOf(w) >= 0; });
+  // A static export has no search endpoint: rank with the catalog's own index and algorithm, in the page.
+  function fallback(q, limit) {
+    var load = staticIndex
+      ? Promise.resolve(staticIndex)
+      : fetch("/assets/search-index.json").then(function (r) { return r.json(); }).then(function (data) {
+        staticIndex = httpstatusSearch.prepare(data);
+        return staticIndex;
       });
-    });
+    return load.then(function (index) { return httpstatusSearch.search(index, q, limit || 8); });
   }
 
   function lookup(q) {
@@ -70,6 +68,33 @@
       if (!r.ok) throw new Error("no search endpoint");
       return r.json();
     }).catch(function () { return fallback(q); });
+  }
+
+  // The search page on a static host: the form's query arrives, but no server ranked it.
+  var main = document.getElementById("main");
+  var params = new URLSearchParams(location.search);
+  var heading = main && main.querySelector("h1");
+  if (params.get("q") && heading && heading.textContent === "Search" && location.pathname.replace(/\/(index\.html)?$/, "") === "/search") {
+    var q = params.get("q");
+    fallback(q, 20).then(function (found) {
+      main.textContent = "";
+      var h1 = document.createElement("h1");
+      h1.textContent = found.length ? "Results for \u201c" + q + "\u201d" : "No code matches \u201c" + q + "\u201d";
+      main.appendChild(h1);
+      var ol = document.createElement("ol");
+      ol.className = "results";
+      found.forEach(function (r) {
+        var li = document.createElement("li");
+        var a = document.createElement("a");
+        var code = String(r.code).padStart(3, "0");
+        a.href = "/" + code;
+        a.textContent = code + " " + r.name;
+        li.appendChild(a);
+        ol.appendChild(li);
+      });
+      main.appendChild(ol);
+      if (input) input.value = q;
+    });
   }
 
   if (input && list) {
@@ -118,8 +143,9 @@
       var code = button.getAttribute("data-code");
       var started = performance.now();
       out.hidden = false;
-      out.textContent = "Sending GET /status/" + code + " ...";
-      fetch("/status/" + code, { headers: { Accept: "text/plain" }, cache: "no-store" }).then(function (r) {
+      var url = button.getAttribute("data-url") || "/status/" + code;
+      out.textContent = "Sending GET " + url + " ...";
+      fetch(url, { headers: { Accept: "text/plain" }, cache: "no-store" }).then(function (r) {
         return r.text().then(function (body) {
           var lines = ["HTTP " + r.status + " " + r.statusText + "  (" + Math.round(performance.now() - started) + " ms)"];
           if (r.redirected) lines.push("(the browser followed a redirect to " + r.url + ")");

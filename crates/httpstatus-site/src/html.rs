@@ -29,6 +29,9 @@ pub fn escape(text: &str) -> String {
 pub struct Frame<'a> {
     /// Absolute URL the site is published at, without a trailing slash: for canonical links and examples.
     pub public_url: &'a str,
+    /// Where the live endpoints (`/status/{code}`) are: `Some("")` on the server itself, `Some(url)` for an
+    /// export that points at a live server elsewhere, `None` for an export without one (no "Try it" blocks).
+    pub live_url: Option<&'a str>,
     pub css: &'a str,
     pub js: &'a str,
 }
@@ -426,8 +429,16 @@ fn try_it(frame: &Frame, e: &Entry, out: &mut String) {
     if !(100..=599).contains(&e.code) {
         return;
     }
+    let Some(live) = frame.live_url else {
+        return;
+    };
     let code = e.code;
-    let url = format!("{}/status/{code}", frame.public_url);
+    let href = format!("{live}/status/{code}");
+    let url = if live.is_empty() {
+        format!("{}{href}", frame.public_url)
+    } else {
+        href.clone()
+    };
     let curl = if e.flags.interim {
         format!("curl -v {url}")
     } else {
@@ -436,7 +447,7 @@ fn try_it(frame: &Frame, e: &Entry, out: &mut String) {
     let _ = write!(
         out,
         "<aside class=\"try\" aria-labelledby=\"try\"><h2 id=\"try\">Try it</h2>\
-         <p>This server answers <a href=\"/status/{code}\"><code>/status/{code}</code></a> with a real {code}{extra}.</p>\
+         <p>{who} answers <a href=\"{href}\"><code>/status/{code}</code></a> with a real {code}{extra}.</p>\
          <pre><code class=\"language-shell\">{curl}</code></pre>",
         extra = if e.flags.interim {
             " interim response, then a final 200"
@@ -444,11 +455,17 @@ fn try_it(frame: &Frame, e: &Entry, out: &mut String) {
             ""
         },
         curl = escape(&curl),
+        href = escape(&href),
+        who = if live.is_empty() {
+            "This server"
+        } else {
+            "The live server"
+        },
     );
     if !e.flags.interim {
         let _ = write!(
             out,
-            "<button type=\"button\" class=\"try-button\" data-code=\"{code}\" hidden>Send the request</button><pre class=\"try-output\" aria-live=\"polite\" hidden></pre>"
+            "<button type=\"button\" class=\"try-button\" data-code=\"{code}\" data-url=\"{href}\" hidden>Send the request</button><pre class=\"try-output\" aria-live=\"polite\" hidden></pre>"
         );
     }
     out.push_str("</aside>\n");

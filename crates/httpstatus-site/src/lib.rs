@@ -28,7 +28,13 @@ use httpstatus_catalog::{Class, Lookup};
 use crate::html::Frame;
 
 const CSS: &str = include_str!("../assets/site.css");
-const JS: &str = include_str!("../assets/site.js");
+/// The page script: the search engine for static hosts (`search.js`), then the page behaviour (`site.js`).
+const JS: &str = concat!(
+    include_str!("../assets/search.js"),
+    include_str!("../assets/site.js")
+);
+/// Where the search index is published, for the search engine in [`JS`].
+pub const SEARCH_INDEX_PATH: &str = "/assets/search-index.json";
 
 /// The security headers every page carries. The policy allows nothing inline and nothing from elsewhere.
 pub const SECURITY_HEADERS: [(&str, &str); 3] = [
@@ -147,6 +153,9 @@ pub struct Reply {
 pub struct Site {
     /// Absolute URL the site is published at, for canonical links, the sitemap and curl examples.
     public_url: String,
+    /// Where the "Try it" blocks point: empty for this server, a URL for a live server elsewhere, `None` for
+    /// none (a static export without a live server).
+    live_url: Option<String>,
     /// Fixed resources by path.
     resources: HashMap<String, Arc<Resource>>,
     css_path: String,
@@ -156,11 +165,20 @@ pub struct Site {
 impl Site {
     /// Renders every fixed page. `public_url` is where the site is published, e.g. `http://127.0.0.1:8080`.
     pub fn new(public_url: &str) -> Site {
+        Site::with_live_url(public_url, Some(""))
+    }
+
+    /// Renders every fixed page, with the "Try it" blocks pointing at `live_url`: `Some("")` for the server
+    /// that serves the site, `Some(url)` for a live server elsewhere, `None` to leave them out (a static
+    /// export with no live server).
+    pub fn with_live_url(public_url: &str, live_url: Option<&str>) -> Site {
         let public_url = public_url.trim_end_matches('/').to_owned();
+        let live_url = live_url.map(|u| u.trim_end_matches('/').to_owned());
         let css_path = format!("/assets/site.{:08x}.css", fnv1a(CSS.as_bytes()) as u32);
         let js_path = format!("/assets/site.{:08x}.js", fnv1a(JS.as_bytes()) as u32);
         let mut site = Site {
             public_url,
+            live_url,
             resources: HashMap::new(),
             css_path,
             js_path,
@@ -172,6 +190,7 @@ impl Site {
     fn frame(&self) -> Frame<'_> {
         Frame {
             public_url: &self.public_url,
+            live_url: self.live_url.as_deref(),
             css: &self.css_path,
             js: &self.js_path,
         }
@@ -241,6 +260,14 @@ impl Site {
             add.push((
                 self.js_path.clone(),
                 Resource::new("text/javascript; charset=utf-8", CACHE_ASSET, JS),
+            ));
+            add.push((
+                SEARCH_INDEX_PATH.to_owned(),
+                Resource::new(
+                    JSON,
+                    CACHE_PAGE,
+                    httpstatus_catalog::search::index_json().to_string(),
+                ),
             ));
             add.push(("/robots.txt".to_owned(), Resource::new("text/plain; charset=utf-8", CACHE_PAGE, format!("User-agent: *\nAllow: /\nDisallow: /status/\nDisallow: /long\nSitemap: {}/sitemap.xml\n", self.public_url))));
         }

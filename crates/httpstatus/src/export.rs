@@ -12,16 +12,25 @@ pub struct Args {
     /// The address the export will be published at, for canonical links, the sitemap and curl examples
     #[arg(long, default_value = "http://127.0.0.1:8080", value_name = "URL")]
     public_url: String,
+    /// A live httpstatus server (`httpstatus serve`) for the pages' "Try it" blocks; without it they are
+    /// left out, since a static host has no `/status/...` endpoints
+    #[arg(long, value_name = "URL")]
+    live_url: Option<String>,
 }
 
 pub fn run(context: &Context, args: &Args, out: &mut dyn Write) -> io::Result<Outcome> {
-    if !(args.public_url.starts_with("http://") || args.public_url.starts_with("https://")) {
-        writeln!(
-            io::stderr(),
-            "httpstatus: --public-url must start with http:// or https://, not `{}`",
-            args.public_url
-        )?;
-        return Ok(Outcome::Usage);
+    for (flag, url) in [
+        ("--public-url", Some(&args.public_url)),
+        ("--live-url", args.live_url.as_ref()),
+    ] {
+        let Some(url) = url else { continue };
+        if !(url.starts_with("http://") || url.starts_with("https://")) {
+            writeln!(
+                io::stderr(),
+                "httpstatus: {flag} must start with http:// or https://, not `{url}`"
+            )?;
+            return Ok(Outcome::Usage);
+        }
     }
     std::fs::create_dir_all(&args.dir).map_err(|e| {
         io::Error::new(
@@ -29,7 +38,7 @@ pub fn run(context: &Context, args: &Args, out: &mut dyn Write) -> io::Result<Ou
             format!("cannot create {}: {e}", args.dir.display()),
         )
     })?;
-    let site = httpstatus_site::Site::new(&args.public_url);
+    let site = httpstatus_site::Site::with_live_url(&args.public_url, args.live_url.as_deref());
     let files = site.export(&args.dir).map_err(|e| {
         io::Error::new(
             e.kind(),
