@@ -9,9 +9,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v hyperfine >/dev/null || { echo "bench/probe.sh: hyperfine is missing (apt-get install hyperfine)" >&2; exit 2; }
 [ -x /usr/bin/time ] || { echo "bench/probe.sh: GNU time is missing (apt-get install time)" >&2; exit 2; }
-target="${CARGO_TARGET_DIR:-$PWD/target}"
-cargo build --quiet --release -p httpstatus
-ours="$target/release/httpstatus"
+# BENCH_PROBE_BIN names an already built release binary; otherwise this builds one.
+ours="${BENCH_PROBE_BIN:-}"
+if [ -z "$ours" ]; then
+  cargo build --quiet --release -p httpstatus
+  ours="${CARGO_TARGET_DIR:-$PWD/target}/release/httpstatus"
+fi
 runs="${BENCH_PROBE_RUNS:-200}"
 results="$PWD/bench/.tools/results"
 mkdir -p "$results"
@@ -37,17 +40,19 @@ echo "$(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -sr), $(
 "$ours" --version; curl --version | head -1; hyperfine --version; uptime
 
 q() { printf '%q ' "$@"; }
+rm -f "$results"/probe-round-*
+n=0
 for round in A B B A; do
+  n=$((n + 1))
   if [ "$round" = A ]; then order=(probe curl); else order=(curl probe); fi
   args=()
   for who in "${order[@]}"; do
     if [ "$who" = probe ]; then args+=(-n "httpstatus probe" "$(q "${probe[@]}")"); else args+=(-n "curl -so /dev/null -w" "$(q "${curl[@]}")"); fi
   done
-  n=$(ls "$results"/probe-round-*.json 2>/dev/null | wc -l)
-  echo; echo "## round $((n + 1)) ($round: ${order[*]}), $runs runs each"
-  hyperfine -N --warmup 20 --runs "$runs" --style basic --export-json "$results/probe-round-$((n + 1)).json" \
-    --export-markdown "$results/probe-round-$((n + 1)).md" "${args[@]}" >/dev/null
-  cat "$results/probe-round-$((n + 1)).md"
+  echo; echo "## round $n ($round: ${order[*]}), $runs runs each"
+  hyperfine -N --warmup 20 --runs "$runs" --style basic --export-json "$results/probe-round-$n.json" \
+    --export-markdown "$results/probe-round-$n.md" "${args[@]}" >/dev/null
+  cat "$results/probe-round-$n.md"
 done
 
 echo; echo "## peak RSS (median of 21 runs of /usr/bin/time -f %M, KB)"
