@@ -140,13 +140,26 @@ class RawH2:
         return True
 
     def _parse(self) -> None:
-        while len(self.buffer) >= FRAME_HEADER:
-            frame, length = Frame.parse_frame_header(memoryview(self.buffer[:FRAME_HEADER]))
-            if len(self.buffer) < FRAME_HEADER + length:
-                return
-            frame.parse_body(memoryview(self.buffer[FRAME_HEADER:FRAME_HEADER + length]))
-            del self.buffer[:FRAME_HEADER + length]
-            self._handle(frame)
+        view = bytes(self.buffer)
+        offset, size = 0, len(view)
+        try:
+            while size - offset >= FRAME_HEADER:
+                length = int.from_bytes(view[offset:offset + 3], "big")
+                kind, flags = view[offset + 3], view[offset + 4]
+                if size - offset < FRAME_HEADER + length:
+                    break
+                body = view[offset + FRAME_HEADER:offset + FRAME_HEADER + length]
+                offset += FRAME_HEADER + length
+                if kind == 0x4 and flags & 0x1:  # SETTINGS ACK, counted without parsing: floods bring many
+                    self.settings_acks += 1
+                elif kind == 0x6 and flags & 0x1:  # PING ACK, likewise
+                    self.ping_acks += 1
+                else:
+                    frame, _ = Frame.parse_frame_header(memoryview(view[offset - FRAME_HEADER - length:offset - length]))
+                    frame.parse_body(memoryview(body))
+                    self._handle(frame)
+        finally:
+            del self.buffer[:offset]
 
     def _handle(self, frame: Frame) -> None:
         if isinstance(frame, SettingsFrame):

@@ -21,6 +21,8 @@ import h2.events
 import httpx
 import pytest
 
+from servers import data_dir, h2_server  # noqa: F401  (fixtures)
+
 HERE = Path(__file__).resolve().parent
 
 

@@ -1,5 +1,8 @@
 """The real `httpstatus serve --tls` for the HTTP/2 tests: cleartext (HTTP/1.1 and h2c) and TLS (h2 and
-HTTP/1.1 by ALPN) on free loopback ports, its local CA in a temporary data directory."""
+HTTP/1.1 by ALPN) on free loopback ports, its local CA in a temporary data directory.
+
+The test modules import these fixtures. This is not a conftest.py: pytest makes every conftest.py the module
+`conftest`, and tests elsewhere import `conftest` meaning tests/conftest.py."""
 
 from __future__ import annotations
 
@@ -54,7 +57,8 @@ def data_dir(tmp_path_factory) -> Path:
 def start_server(data_dir: Path, log: Path) -> Server:
     env = dict(os.environ, HTTPSTATUS_DATA_DIR=str(data_dir))
     process = subprocess.Popen(
-        [binary(), "serve", "--addr", "127.0.0.1:0", "--tls", "--tls-addr", "127.0.0.1:0"],
+        [binary(), "serve", "--addr", "127.0.0.1:0", "--tls", "--tls-addr", "127.0.0.1:0",
+         "--shutdown-grace", "2"],
         stdout=subprocess.PIPE,
         stderr=log.open("wb"),
         stdin=subprocess.DEVNULL,
