@@ -175,3 +175,17 @@ fn a_certificate_about_to_expire_is_a_warning() {
     assert_eq!(t.error, None);
     common::assert_warned(&t, "expires in 4 days");
 }
+
+#[test]
+fn a_redirect_from_https_to_http_is_a_warning() {
+    let ca = new_ca("downgrade");
+    let port = tls_server(&ca.issue(&LeafSpec::localhost()).unwrap());
+    let mut request = request(&format!("https://localhost:{port}/to-http"));
+    request.tls.ca_file = Some(ca.cert_path().to_owned());
+    request.follow = Some(3);
+    let t = probe(&request);
+    assert_eq!(t.hops.len(), 1);
+    assert_eq!(t.hops[0].responses[0].status, 301);
+    assert_eq!(t.url, "http://127.0.0.1:9/");
+    common::assert_warned(&t, "goes from https to http");
+}

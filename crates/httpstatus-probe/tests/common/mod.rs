@@ -88,7 +88,8 @@ async fn serve_h1<S: AsyncRead + AsyncWrite + Unpin>(mut io: S) {
 }
 
 /// HTTP/2 with interim responses; the path picks the behaviour: `/reset` resets the stream, `/truncated`
-/// promises 10 bytes and sends 3, anything else gets a 103, a 102 and a 200 with a body.
+/// promises 10 bytes and sends 3, `/to-http` redirects to a cleartext URL, anything else gets a 103, a 102
+/// and a 200 with a body.
 async fn serve_h2<S: AsyncRead + AsyncWrite + Unpin>(io: S) {
     let Ok(mut connection) = h2::server::handshake(io).await else {
         return;
@@ -96,6 +97,14 @@ async fn serve_h2<S: AsyncRead + AsyncWrite + Unpin>(io: S) {
     while let Some(Ok((request, mut respond))) = connection.accept().await {
         match request.uri().path() {
             "/reset" => respond.send_reset(h2::Reason::INTERNAL_ERROR),
+            "/to-http" => {
+                let response = http::Response::builder()
+                    .status(301)
+                    .header("location", "http://127.0.0.1:9/")
+                    .body(())
+                    .unwrap();
+                let _ = respond.send_response(response, true);
+            }
             "/truncated" => {
                 let response = http::Response::builder()
                     .status(200)
