@@ -149,6 +149,12 @@ fn generate(content: &Path, data: &Path) -> Result<String, Vec<String>> {
     write_search_index(&mut out, &pages);
     writeln!(
         out,
+        "pub(crate) const SECTION_TITLES: [&str; 7] = {:?};",
+        httpstatus_content::SECTION_TITLES
+    )
+    .unwrap();
+    writeln!(
+        out,
         "pub(crate) static REGISTRY_DATE: &str = {:?};",
         "2025-09-15"
     )

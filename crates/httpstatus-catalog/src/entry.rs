@@ -49,51 +49,19 @@ impl Class {
     }
 }
 
-/// Registration status, from the IANA registry's annotations.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum RegistryStatus {
-    Permanent,
-    Temporary,
-    Obsoleted,
-    Unused,
-    /// Not in the registry: used by one or more vendors.
-    Unofficial,
-}
+pub use crate::kinds::{RegistryStatus, Retry};
 
 impl RegistryStatus {
-    pub fn as_str(self) -> &'static str {
+    /// How the registration reads in a sentence, the one wording every front end uses: "permanent in the IANA
+    /// registry", "temporary registration, expires 2026-11-13", "unofficial: not in the IANA registry".
+    pub fn describe(self, expires: Option<&str>) -> String {
         match self {
-            RegistryStatus::Permanent => "permanent",
-            RegistryStatus::Temporary => "temporary",
-            RegistryStatus::Obsoleted => "obsoleted",
-            RegistryStatus::Unused => "unused",
-            RegistryStatus::Unofficial => "unofficial",
-        }
-    }
-}
-
-/// What a client may do with the same request after receiving this code.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Retry {
-    /// Not a failure (1xx, 2xx, 3xx).
-    NotApplicable,
-    /// The same request gets the same answer.
-    No,
-    /// Retry later, honouring `Retry-After` when present.
-    AfterDelay,
-    /// A transient failure: retry only idempotent requests.
-    IdempotentOnly,
-}
-
-impl Retry {
-    pub fn describe(self) -> &'static str {
-        match self {
-            Retry::NotApplicable => "not a failure",
-            Retry::No => "no: the same request gets the same answer",
-            Retry::AfterDelay => "yes, after a delay (honour Retry-After)",
-            Retry::IdempotentOnly => "only idempotent requests (GET, PUT, DELETE...)",
+            RegistryStatus::Unofficial => "unofficial: not in the IANA registry".to_owned(),
+            RegistryStatus::Temporary => format!(
+                "temporary registration, expires {}",
+                expires.unwrap_or("on a date the registry gives")
+            ),
+            other => format!("{} in the IANA registry", other.as_str()),
         }
     }
 }
@@ -108,6 +76,52 @@ pub struct Flags {
     /// Heuristically cacheable by default (RFC 9110 section 15.1).
     pub cacheable: bool,
     pub retry: Retry,
+}
+
+impl Flags {
+    /// Interim or final, in words.
+    pub fn describe_kind(self) -> &'static str {
+        if self.interim {
+            "interim (1xx): a final response follows"
+        } else {
+            "final response"
+        }
+    }
+
+    /// Whether a body may come with it, in words.
+    pub fn describe_body(self) -> &'static str {
+        if self.body_allowed {
+            "body allowed"
+        } else {
+            "body never sent"
+        }
+    }
+
+    /// Cacheability by default, in words.
+    pub fn describe_cache(self) -> &'static str {
+        if self.cacheable {
+            "heuristically cacheable"
+        } else {
+            "not cacheable by default"
+        }
+    }
+}
+
+/// The `##` sections of a code page, in page order (the Examples section's examples are in
+/// [`Entry::examples`], the others in [`Entry::sections`]). Taken at build time from the content format's
+/// own list, so there is one.
+pub const SECTION_TITLES: [&str; 7] = crate::generated::SECTION_TITLES;
+
+/// The display name of an example language, the one label every front end shows.
+pub fn language_label(language: &str) -> &'static str {
+    match language {
+        "javascript" => "Node.js",
+        "python" => "Python",
+        "http" => "HTTP",
+        "nginx" => "nginx",
+        "shell" => "Shell",
+        _ => "Code",
+    }
 }
 
 /// One vendor's meaning of a code.
@@ -193,7 +207,29 @@ pub struct Entry {
     pub examples: &'static [Example],
 }
 
+impl Example {
+    /// `Node.js`, `Python`, `HTTP`, `nginx` or `Shell`.
+    pub fn label(&self) -> &'static str {
+        language_label(self.language)
+    }
+}
+
 impl Entry {
+    /// The reason phrase to send with this code: the registry's phrase for a registered code, `None` for an
+    /// unused number (306, 418), and the main vendor name for an unofficial code.
+    pub fn reason_phrase(&self) -> Option<&'static str> {
+        match self.status {
+            RegistryStatus::Unused => None,
+            RegistryStatus::Unofficial => Some(self.name),
+            _ => self.iana_name,
+        }
+    }
+
+    /// Its registration, in words ([`RegistryStatus::describe`]).
+    pub fn status_text(&self) -> String {
+        self.status.describe(self.expires)
+    }
+
     pub fn class(&self) -> Class {
         Class::of(self.code)
     }

@@ -12,11 +12,14 @@
 
 pub mod choose;
 pub mod entry;
+#[path = "../../httpstatus-content/src/kinds.rs"]
+mod kinds;
 mod normalize;
 pub mod search;
 
 pub use entry::{
-    Brief, Class, Entry, Example, Flags, Guide, RegistryStatus, Retry, Section, Vendor,
+    Brief, Class, Entry, Example, Flags, Guide, RegistryStatus, Retry, SECTION_TITLES, Section,
+    Vendor, language_label,
 };
 pub use search::{Hit, search};
 

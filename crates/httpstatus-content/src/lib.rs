@@ -4,12 +4,14 @@
 //! - [`registry`]: the IANA registry and the vendor-code list that pages are checked against.
 //! - [`markdown`]: splitting a body into `##` sections and fenced examples (fence-aware).
 //! - [`page`]: the typed form of a code page, its parser and its validation rules.
+//! - [`kinds`]: the registration status and retry kinds, shared with the catalog (which includes the file).
 //! - [`choose`]: the "which status code should I send?" decision tree and its rules.
 //!
 //! Everything here is pure: text in, typed data or a [`ContentError`] naming the file and the reason out.
 //! The catalog's build script is the main user; `check-content` runs the same checks on single files.
 
 pub mod choose;
+pub mod kinds;
 pub mod markdown;
 pub mod page;
 pub mod registry;

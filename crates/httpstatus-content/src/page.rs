@@ -4,30 +4,10 @@ use std::collections::BTreeSet;
 
 use serde::Deserialize;
 
+pub use crate::kinds::Retry;
 use crate::markdown::{fences, parse_info, sections};
 use crate::registry::{Registry, RegistryStatus};
 use crate::{ContentError, HEURISTICALLY_CACHEABLE, SECTION_TITLES, split_front_matter};
-
-/// What a client may do with the same request after this response.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Retry {
-    NotApplicable,
-    No,
-    AfterDelay,
-    IdempotentOnly,
-}
-
-impl Retry {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Retry::NotApplicable => "not-applicable",
-            Retry::No => "no",
-            Retry::AfterDelay => "after-delay",
-            Retry::IdempotentOnly => "idempotent-only",
-        }
-    }
-}
 
 /// One vendor's meaning of a code.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]

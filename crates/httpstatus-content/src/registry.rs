@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 
 use crate::ContentError;
+pub use crate::kinds::RegistryStatus;
 
 /// What the IANA registry says about one code, with the annotation split off the description.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -15,26 +16,6 @@ pub struct RegistryRow {
     pub status: RegistryStatus,
     /// Expiry date of a temporary registration (`YYYY-MM-DD`).
     pub expires: Option<String>,
-}
-
-/// Registration status as the registry annotates it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RegistryStatus {
-    Permanent,
-    Temporary,
-    Obsoleted,
-    Unused,
-}
-
-impl RegistryStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RegistryStatus::Permanent => "permanent",
-            RegistryStatus::Temporary => "temporary",
-            RegistryStatus::Obsoleted => "obsoleted",
-            RegistryStatus::Unused => "unused",
-        }
-    }
 }
 
 /// One vendor meaning from the unofficial list.

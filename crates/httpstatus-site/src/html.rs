@@ -235,15 +235,7 @@ pub fn code_page(frame: &Frame, e: &Entry) -> String {
             "<dt>Class</dt><dd>none: <a href=\"/#outside\">outside the 100-599 range</a>, so not a valid HTTP status code</dd>",
         );
     }
-    let status = match e.status.as_str() {
-        "temporary" => format!(
-            "temporary registration, expires {}",
-            e.expires.unwrap_or("")
-        ),
-        "unofficial" => "unofficial: not in the IANA registry".to_owned(),
-        other => format!("{other} in the IANA registry"),
-    };
-    let _ = write!(main, "<dt>Status</dt><dd>{}</dd>", escape(&status));
+    let _ = write!(main, "<dt>Status</dt><dd>{}</dd>", escape(&e.status_text()));
     if let Some(reference) = e.reference {
         let text = escape(reference);
         match e.spec_url {
@@ -276,22 +268,10 @@ pub fn code_page(frame: &Frame, e: &Entry) -> String {
     let f = e.flags;
     let _ = write!(
         main,
-        "<dt>Response</dt><dd>{}; body {}; {}</dd><dt>Retry</dt><dd>{}</dd>",
-        if f.interim {
-            "interim (a final response follows)"
-        } else {
-            "final"
-        },
-        if f.body_allowed {
-            "allowed"
-        } else {
-            "never sent"
-        },
-        if f.cacheable {
-            "heuristically cacheable"
-        } else {
-            "not cacheable by default"
-        },
+        "<dt>Response</dt><dd>{}; {}; {}</dd><dt>Retry</dt><dd>{}</dd>",
+        f.describe_kind(),
+        f.describe_body(),
+        f.describe_cache(),
         escape(f.retry.describe())
     );
     if !e.client_sees {
@@ -397,13 +377,7 @@ fn sources_html(out: &mut String, sources: &[&str]) {
 fn examples(out: &mut String, e: &Entry) {
     out.push_str("<section aria-labelledby=\"examples\"><h2 id=\"examples\">Examples</h2>\n");
     for (i, x) in e.examples.iter().enumerate() {
-        let label = match x.language {
-            "javascript" => "Node.js",
-            "python" => "Python",
-            "http" => "HTTP",
-            "nginx" => "nginx",
-            _ => "Shell",
-        };
+        let label = x.label();
         let role = match x.role {
             "server" => " · server",
             "client" => " · client",

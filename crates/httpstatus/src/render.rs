@@ -97,14 +97,7 @@ pub fn page(out: &mut dyn Write, style: &Style, entry: &Entry) -> io::Result<()>
         entry.class().label(),
         entry.class().meaning()
     )];
-    facts.push(match entry.status.as_str() {
-        "unofficial" => "unofficial: not in the IANA registry".to_owned(),
-        "temporary" => format!(
-            "temporary registration, expires {}",
-            entry.expires.unwrap_or("?")
-        ),
-        other => format!("{other} in the IANA registry"),
-    });
+    facts.push(entry.status_text());
     if let Some(reference) = entry.reference {
         facts.push(reference.to_owned());
     }
@@ -135,22 +128,10 @@ pub fn page(out: &mut dyn Write, style: &Style, entry: &Entry) -> io::Result<()>
         "{}",
         style.dim(&wrap(
             &format!(
-                "{} · body {} · {} · retry: {}{}",
-                if flags.interim {
-                    "interim (1xx): a final response follows"
-                } else {
-                    "final response"
-                },
-                if flags.body_allowed {
-                    "allowed"
-                } else {
-                    "never sent"
-                },
-                if flags.cacheable {
-                    "heuristically cacheable"
-                } else {
-                    "not cacheable by default"
-                },
+                "{} · {} · {} · retry: {}{}",
+                flags.describe_kind(),
+                flags.describe_body(),
+                flags.describe_cache(),
                 flags.retry.describe(),
                 if entry.client_sees {
                     ""
@@ -188,12 +169,7 @@ pub fn page(out: &mut dyn Write, style: &Style, entry: &Entry) -> io::Result<()>
     }
     section_heading(out, style, "Examples")?;
     for example in entry.examples {
-        let label = match example.language {
-            "javascript" => "Node.js",
-            "python" => "Python",
-            "http" => "HTTP",
-            other => other,
-        };
+        let label = example.label();
         if !example.intro.is_empty() {
             markdown(out, style, example.intro)?;
             writeln!(out)?;

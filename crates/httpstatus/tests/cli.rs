@@ -418,3 +418,28 @@ fn choose_says_where_the_answers_stop_or_go_wrong() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("left over after reaching 201"));
 }
+
+#[test]
+fn the_cli_uses_the_catalog_wording() {
+    for code in [104u16, 204, 429, 499] {
+        let entry = httpstatus_catalog::get(code).unwrap();
+        let text = stdout(&httpstatus(&["--color", "never", &code.to_string()]));
+        let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let f = entry.flags;
+        for words in [
+            entry.status_text(),
+            f.describe_kind().to_owned(),
+            f.describe_body().to_owned(),
+            f.describe_cache().to_owned(),
+            f.retry.describe().to_owned(),
+        ] {
+            assert!(flat.contains(&words), "{code}: missing {words:?}");
+        }
+        for x in entry.examples {
+            assert!(text.contains(x.label()), "{code}: the {} label", x.language);
+        }
+        for url in entry.sources {
+            assert!(text.contains(url), "{code}: source {url}");
+        }
+    }
+}
