@@ -10,12 +10,10 @@ use httpstatus_wire::client::{
 use httpstatus_wire::{BodyFraming, Limits, ResponseHead};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 
-use crate::explain;
 use crate::record::{Clock, FinalRecord, ResponseRecord, Transcript};
 use crate::request::ProbeRequest;
+use crate::{CONTINUE_WAIT, explain};
 
-/// How long to wait for `100 Continue` before sending the body anyway, as curl does.
-const CONTINUE_WAIT: Duration = Duration::from_secs(1);
 /// How long to look for bytes after the end of the response (a body on a 204, a late 1xx).
 const STRAY_WAIT: Duration = Duration::from_millis(100);
 

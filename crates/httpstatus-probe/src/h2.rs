@@ -9,9 +9,9 @@ use std::time::Instant;
 use bytes::Bytes;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 
-use crate::explain;
 use crate::record::{Clock, FinalRecord, ResponseRecord, Transcript, millis};
 use crate::request::ProbeRequest;
+use crate::{CONTINUE_WAIT, explain};
 
 /// The most header bytes accepted in one response head: HTTP/1.1 allows 32 KiB, and HTTP/2 counts 32 bytes more
 /// per field than the wire carries.
@@ -88,6 +88,14 @@ fn record<T>(response: &http::Response<T>, at_ms: f64) -> ResponseRecord {
     }
 }
 
+/// Sends the request body, once, ending the stream.
+fn send_body(send: &mut h2::SendStream<Bytes>, body: &mut Option<Bytes>) -> Result<(), String> {
+    match body.take() {
+        Some(data) => send.send_data(data, true).map_err(|e| describe(&e)),
+        None => Ok(()),
+    }
+}
+
 /// Why HTTP/2 failed, in words.
 fn describe(error: &h2::Error) -> String {
     if let Some(reason) = error.reason() {
@@ -157,9 +165,12 @@ async fn exchange_on(
     let (mut response, mut send) = client
         .send_request(http_request, request.body.is_none())
         .map_err(|e| describe(&e))?;
-    if let Some(body) = &request.body {
-        send.send_data(Bytes::from(body.clone()), true)
-            .map_err(|e| describe(&e))?;
+    // With `Expect: 100-continue` the body waits for a 100 (or a second, as curl waits); a final response
+    // first means it is not sent at all (RFC 9110 section 10.1.1).
+    let mut body = request.body.clone().map(Bytes::from);
+    let continue_deadline = tokio::time::Instant::now() + CONTINUE_WAIT;
+    if !request.expects_continue() {
+        send_body(&mut send, &mut body)?;
     }
     let sent_at = |clock: &mut Clock| {
         if clock.sent.is_none() {
@@ -173,7 +184,18 @@ async fn exchange_on(
     };
 
     loop {
-        let next = std::future::poll_fn(|cx| response.poll_informational(cx)).await;
+        let informational = std::future::poll_fn(|cx| response.poll_informational(cx));
+        let next = if body.is_some() {
+            match tokio::time::timeout_at(continue_deadline, informational).await {
+                Ok(next) => next,
+                Err(_) => {
+                    send_body(&mut send, &mut body)?;
+                    continue;
+                }
+            }
+        } else {
+            informational.await
+        };
         match next {
             Some(Ok(interim)) => {
                 let now = Instant::now();
@@ -182,6 +204,9 @@ async fn exchange_on(
                 transcript
                     .responses
                     .push(record(&interim, clock.since_sent(now)));
+                if interim.status() == http::StatusCode::CONTINUE {
+                    send_body(&mut send, &mut body)?;
+                }
             }
             Some(Err(e)) => {
                 sent_at(clock);

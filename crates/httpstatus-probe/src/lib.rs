@@ -39,6 +39,9 @@ pub use review::review;
 use crate::record::Clock;
 use crate::redirect::Next;
 
+/// How long to wait for `100 Continue` before sending a request body anyway, as curl does.
+pub(crate) const CONTINUE_WAIT: std::time::Duration = std::time::Duration::from_secs(1);
+
 /// The one-line explanation of any status code.
 pub fn explain(status: u16) -> String {
     match httpstatus_catalog::lookup(status) {

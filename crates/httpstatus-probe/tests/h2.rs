@@ -82,3 +82,20 @@ fn malformed_http2_replies_are_errors() {
     let t = h2c(&format!("http://127.0.0.1:{port}/"));
     assert!(t.final_response.is_none() && t.error.is_some(), "{t:?}");
 }
+
+#[test]
+fn expect_continue_over_h2_waits_for_the_100() {
+    let port = h2c_server();
+    let mut upload = request(&format!("http://127.0.0.1:{port}/upload"));
+    upload.protocol = Protocol::Http2;
+    upload.method = "POST".into();
+    upload.body = Some(b"hello".to_vec());
+    upload
+        .headers
+        .push(("Expect".into(), "100-continue".into()));
+    let t = probe(&upload);
+    assert_eq!(t.error, None);
+    assert_eq!(statuses(&t), [100, 200]);
+    assert_eq!(t.final_response.as_ref().unwrap().body_bytes, 5);
+    assert!(t.warnings.is_empty(), "{:?}", t.warnings);
+}

@@ -88,53 +88,83 @@ async fn serve_h1<S: AsyncRead + AsyncWrite + Unpin>(mut io: S) {
 }
 
 /// HTTP/2 with interim responses; the path picks the behaviour: `/reset` resets the stream, `/truncated`
-/// promises 10 bytes and sends 3, `/to-http` redirects to a cleartext URL, anything else gets a 103, a 102
+/// promises 10 bytes and sends 3, `/upload` echoes the body (after a 100 when asked), `/to-http` redirects
+/// to a cleartext URL, anything else gets a 103, a 102
 /// and a 200 with a body.
 async fn serve_h2<S: AsyncRead + AsyncWrite + Unpin>(io: S) {
     let Ok(mut connection) = h2::server::handshake(io).await else {
         return;
     };
-    while let Some(Ok((request, mut respond))) = connection.accept().await {
-        match request.uri().path() {
-            "/reset" => respond.send_reset(h2::Reason::INTERNAL_ERROR),
-            "/to-http" => {
-                let response = http::Response::builder()
-                    .status(301)
-                    .header("location", "http://127.0.0.1:9/")
-                    .body(())
-                    .unwrap();
-                let _ = respond.send_response(response, true);
+    // Each stream in a task of its own, so that the connection keeps being driven while one waits for a body.
+    while let Some(Ok((request, respond))) = connection.accept().await {
+        tokio::spawn(answer_h2(request, respond));
+    }
+}
+
+async fn answer_h2(
+    request: http::Request<h2::RecvStream>,
+    mut respond: h2::server::SendResponse<Bytes>,
+) {
+    match request.uri().path() {
+        "/reset" => respond.send_reset(h2::Reason::INTERNAL_ERROR),
+        "/upload" => {
+            // A 100 when asked for, then the body echoed back.
+            if request.headers().contains_key("expect") {
+                let _ = respond
+                    .send_informational(http::Response::builder().status(100).body(()).unwrap());
             }
-            "/truncated" => {
-                let response = http::Response::builder()
-                    .status(200)
-                    .header("content-length", "10")
-                    .body(())
-                    .unwrap();
-                if let Ok(mut send) = respond.send_response(response, false) {
-                    let _ = send.send_data(Bytes::from_static(b"abc"), true);
-                }
+            let mut body = request.into_body();
+            let mut received = Vec::new();
+            while let Some(Ok(chunk)) = body.data().await {
+                let _ = body.flow_control().release_capacity(chunk.len());
+                received.extend_from_slice(&chunk);
             }
-            _ => {
-                let early = http::Response::builder()
-                    .status(103)
-                    .header("link", "</a.css>; rel=preload; as=style")
-                    .body(())
-                    .unwrap();
-                let _ = respond.send_informational(early);
-                tokio::time::sleep(Duration::from_millis(20)).await;
-                let processing = http::Response::builder().status(102).body(()).unwrap();
-                let _ = respond.send_informational(processing);
-                tokio::time::sleep(Duration::from_millis(20)).await;
-                let response = http::Response::builder()
-                    .status(200)
-                    .header("content-length", "5")
-                    .header("strict-transport-security", "max-age=600")
-                    .body(())
-                    .unwrap();
-                if let Ok(mut send) = respond.send_response(response, false) {
-                    let _ = send.send_data(Bytes::from_static(b"hello"), true);
-                }
+            let response = http::Response::builder()
+                .status(200)
+                .header("content-length", received.len())
+                .body(())
+                .unwrap();
+            if let Ok(mut send) = respond.send_response(response, false) {
+                let _ = send.send_data(Bytes::from(received), true);
+            }
+        }
+        "/to-http" => {
+            let response = http::Response::builder()
+                .status(301)
+                .header("location", "http://127.0.0.1:9/")
+                .body(())
+                .unwrap();
+            let _ = respond.send_response(response, true);
+        }
+        "/truncated" => {
+            let response = http::Response::builder()
+                .status(200)
+                .header("content-length", "10")
+                .body(())
+                .unwrap();
+            if let Ok(mut send) = respond.send_response(response, false) {
+                let _ = send.send_data(Bytes::from_static(b"abc"), true);
+            }
+        }
+        _ => {
+            let early = http::Response::builder()
+                .status(103)
+                .header("link", "</a.css>; rel=preload; as=style")
+                .body(())
+                .unwrap();
+            let _ = respond.send_informational(early);
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            let processing = http::Response::builder().status(102).body(()).unwrap();
+            let _ = respond.send_informational(processing);
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            let response = http::Response::builder()
+                .status(200)
+                .header("content-length", "5")
+                .header("strict-transport-security", "max-age=600")
+                .body(())
+                .unwrap();
+            if let Ok(mut send) = respond.send_response(response, false) {
+                let _ = send.send_data(Bytes::from_static(b"hello"), true);
             }
         }
     }
