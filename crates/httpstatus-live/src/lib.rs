@@ -18,6 +18,7 @@ pub mod negotiate;
 pub mod pages;
 pub mod params;
 pub mod query;
+pub mod scenario;
 pub mod status;
 pub mod websocket;
 
@@ -32,11 +33,14 @@ use negotiate::negotiate;
 
 /// The live endpoints as a [`Handler`].
 #[derive(Debug, Default)]
-pub struct Live;
+pub struct Live {
+    /// The `/scenario/...` endpoints and the state they keep.
+    scenarios: scenario::Scenarios,
+}
 
 impl Live {
     pub fn new() -> Self {
-        Live
+        Live::default()
     }
 }
 
@@ -45,12 +49,15 @@ impl Handler for Live {
         &'a self,
         ex: &'a mut Exchange<'c>,
     ) -> BoxFuture<'a, Result<(), ExchangeError>> {
-        Box::pin(route(ex))
+        Box::pin(route(&self.scenarios, ex))
     }
 }
 
 /// Sends each request to its endpoint.
-async fn route(ex: &mut Exchange<'_>) -> Result<(), ExchangeError> {
+async fn route(
+    scenarios: &scenario::Scenarios,
+    ex: &mut Exchange<'_>,
+) -> Result<(), ExchangeError> {
     let path = ex.request().path().to_owned();
     if ex.request().method == "OPTIONS"
         && ex
@@ -63,6 +70,9 @@ async fn route(ex: &mut Exchange<'_>) -> Result<(), ExchangeError> {
     if let Some(spec) = path.strip_prefix("/status/") {
         return status::status(ex, spec).await;
     }
+    if path == "/scenario" || path.starts_with("/scenario/") {
+        return scenario::handle(scenarios, ex).await;
+    }
     if path == "/early-hints" || path.starts_with("/early-hints/") {
         return early_hints::early_hints(ex, &path).await;
     }
@@ -73,7 +83,7 @@ async fn route(ex: &mut Exchange<'_>) -> Result<(), ExchangeError> {
         _ => {
             let format = negotiate(ex.request().headers.get("accept"));
             let message = "no such endpoint; the live endpoints are /status/{code}, /long?seconds=N&heartbeat=S, \
-                           /long/events?seconds=N and /early-hints?wait=MS";
+                           /long/events?seconds=N, /early-hints?wait=MS and /scenario/...";
             ex.respond(add_cors(explain::error_response(
                 404,
                 "Not Found",

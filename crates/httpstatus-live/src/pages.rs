@@ -88,6 +88,8 @@ impl Everything {
             || path.starts_with("/long/")
             || path == "/early-hints"
             || path.starts_with("/early-hints/")
+            || path == "/scenario"
+            || path.starts_with("/scenario/")
     }
 }
 
