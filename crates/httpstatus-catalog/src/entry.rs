@@ -112,6 +112,18 @@ impl Flags {
 /// own list, so there is one.
 pub const SECTION_TITLES: [&str; 7] = crate::generated::SECTION_TITLES;
 
+/// The header fields a response with `code` must carry; see [`Entry::required_headers`].
+pub fn required_headers(code: u16) -> &'static [&'static str] {
+    match code {
+        101 | 426 => &["Upgrade"],
+        206 => &["Content-Range"],
+        401 => &["WWW-Authenticate"],
+        405 => &["Allow"],
+        407 => &["Proxy-Authenticate"],
+        _ => &[],
+    }
+}
+
 /// The display name of an example language, the one label every front end shows.
 pub fn language_label(language: &str) -> &'static str {
     match language {
@@ -223,6 +235,14 @@ impl Entry {
             RegistryStatus::Unofficial => Some(self.name),
             _ => self.iana_name,
         }
+    }
+
+    /// The header fields a response with this code must carry (RFC 9110: `Upgrade` on 101 and 426,
+    /// `Content-Range` on a single-range 206, `WWW-Authenticate` on 401, `Allow` on 405, `Proxy-Authenticate`
+    /// on 407). Headers that are only recommended, such as `Location` on a redirect or `Retry-After` on 503,
+    /// are not listed.
+    pub fn required_headers(&self) -> &'static [&'static str] {
+        required_headers(self.code)
     }
 
     /// Its registration, in words ([`RegistryStatus::describe`]).

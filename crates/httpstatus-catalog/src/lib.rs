@@ -19,7 +19,7 @@ pub mod search;
 
 pub use entry::{
     Brief, Class, Entry, Example, Flags, Guide, RegistryStatus, Retry, SECTION_TITLES, Section,
-    Vendor, language_label,
+    Vendor, language_label, required_headers,
 };
 pub use search::{Hit, search};
 

@@ -274,6 +274,13 @@ pub fn code_page(frame: &Frame, e: &Entry) -> String {
         f.describe_cache(),
         escape(f.retry.describe())
     );
+    if !e.required_headers().is_empty() {
+        let _ = write!(
+            main,
+            "<dt>Must carry</dt><dd>{}</dd>",
+            e.required_headers().join(", ")
+        );
+    }
     if !e.client_sees {
         main.push_str("<dt>Seen by clients</dt><dd>no: it never reaches a client</dd>");
     }

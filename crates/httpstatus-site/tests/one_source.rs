@@ -28,6 +28,9 @@ fn code_pages_use_the_catalog_wording() {
             let escaped = httpstatus_site::html::escape(&text);
             assert!(html.contains(&escaped), "{}: missing {text:?}", e.code);
         }
+        for header in e.required_headers() {
+            assert!(html.contains(header), "{}: must carry {header}", e.code);
+        }
         for x in e.examples {
             assert!(
                 html.contains(&format!("<span class=\"lang\">{}", x.label())),
@@ -45,6 +48,7 @@ fn code_pages_use_the_catalog_wording() {
             );
         }
     }
+    assert!(page(&site, 401).contains("<dt>Must carry</dt><dd>WWW-Authenticate</dd>"));
     assert!(page(&site, 104).contains("temporary registration, expires 2026-11-13"));
     assert_eq!(get(306).unwrap().reason_phrase(), None);
     assert_eq!(get(413).unwrap().reason_phrase(), Some("Content Too Large"));

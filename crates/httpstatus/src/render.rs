@@ -101,6 +101,12 @@ pub fn page(out: &mut dyn Write, style: &Style, entry: &Entry) -> io::Result<()>
     if let Some(reference) = entry.reference {
         facts.push(reference.to_owned());
     }
+    if !entry.required_headers().is_empty() {
+        facts.push(format!(
+            "must carry {}",
+            entry.required_headers().join(", ")
+        ));
+    }
     writeln!(out, "{}", style.dim(&facts.join(" · ")))?;
     if !entry.aliases.is_empty() || !entry.former_names.is_empty() {
         let names: Vec<&str> = entry

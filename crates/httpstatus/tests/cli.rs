@@ -442,4 +442,6 @@ fn the_cli_uses_the_catalog_wording() {
             assert!(text.contains(url), "{code}: source {url}");
         }
     }
+    let text = stdout(&httpstatus(&["--color", "never", "405"]));
+    assert!(text.contains("must carry Allow"), "{text}");
 }
