@@ -878,3 +878,186 @@ async fn a_413_arrives_while_the_client_is_still_sending() {
         String::from_utf8_lossy(&head)
     );
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// Redirects
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn redirect_chains_report_what_the_last_hop_received() {
+    let server = server();
+    let addr = server.addr;
+    for proto in BOTH {
+        // Each hop's code in turn, counted from the last: 3 hops with 301,307 are 301, 307, 301.
+        let mut path = "/scenario/redirect/3?status=301,307".to_owned();
+        let mut codes = Vec::new();
+        loop {
+            let reply = call(
+                proto,
+                addr,
+                "POST",
+                &path,
+                &[("Content-Type", "text/plain")],
+                Some(b"payload"),
+            )
+            .await;
+            if reply.status == 200 {
+                let received = &reply.json()["received"];
+                assert_eq!(received["method"], "POST", "{proto:?}");
+                assert_eq!(received["body"], "payload");
+                assert_eq!(received["content_type"], "text/plain");
+                break;
+            }
+            codes.push(reply.status);
+            path = reply.header("location").unwrap().to_owned();
+            assert!(
+                path.starts_with("/scenario/redirect/"),
+                "relative by default: {path}"
+            );
+        }
+        assert_eq!(codes, [301, 307, 301], "{proto:?}");
+
+        // Absolute URLs come from Host (:authority over HTTP/2).
+        let reply = get(
+            proto,
+            addr,
+            "/scenario/redirect/2?absolute=true&status=308",
+            &[],
+        )
+        .await;
+        assert_eq!(reply.status, 308);
+        assert_eq!(
+            reply.header("location"),
+            Some("http://localhost/scenario/redirect/1?absolute=true&status=308")
+        );
+        // A chain that ends in a failure, and a loop.
+        let reply = get(proto, addr, "/scenario/redirect/0?then=503", &[]).await;
+        assert_eq!(reply.status, 503);
+        assert_eq!(reply.json()["received"]["method"], "GET");
+        let reply = get(proto, addr, "/scenario/loop?status=307", &[]).await;
+        assert_eq!(
+            (reply.status, reply.header("location")),
+            (307, Some("/scenario/loop?status=307"))
+        );
+        for bad in [
+            "/scenario/redirect/21",
+            "/scenario/redirect/x",
+            "/scenario/redirect/1?status=200",
+            "/scenario/redirect/1?then=401",
+            "/scenario/redirect/1?absolute=yes",
+        ] {
+            assert_eq!(get(proto, addr, bad, &[]).await.status, 400, "{bad}");
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Rate limits and availability
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rate_limits_count_a_real_window_per_key() {
+    let server = server();
+    for proto in BOTH {
+        let path = format!(
+            "/scenario/rate-limit/{}?limit=2&window=2",
+            key("rate", proto)
+        );
+        for (request, remaining) in [(1, 1), (2, 0)] {
+            let reply = get(proto, server.addr, &path, &[]).await;
+            assert_eq!(reply.status, 200, "{proto:?} request {request}");
+            assert_eq!(reply.header("ratelimit-policy"), Some("\"window\";q=2;w=2"));
+            let limit = reply.header("ratelimit").unwrap();
+            assert!(
+                limit.starts_with(&format!("\"window\";r={remaining};t=")),
+                "{limit}"
+            );
+        }
+        let reply = get(proto, server.addr, &path, &[]).await;
+        assert_eq!(reply.status, 429, "{proto:?}");
+        let retry_after: u64 = reply.header("retry-after").unwrap().parse().unwrap();
+        assert!((1..=2).contains(&retry_after), "{retry_after}");
+        assert!(
+            reply
+                .header("ratelimit")
+                .unwrap()
+                .starts_with("\"window\";r=0;t=")
+        );
+        // Another key has its own window.
+        let other = format!(
+            "/scenario/rate-limit/{}?limit=2&window=2",
+            key("rate-other", proto)
+        );
+        assert_eq!(get(proto, server.addr, &other, &[]).await.status, 200);
+        // The window ends when Retry-After says.
+        tokio::time::sleep(Duration::from_secs(retry_after)).await;
+        assert_eq!(
+            get(proto, server.addr, &path, &[]).await.status,
+            200,
+            "{proto:?}"
+        );
+        assert_eq!(
+            get(proto, server.addr, "/scenario/rate-limit/k?limit=0", &[])
+                .await
+                .status,
+            400
+        );
+        assert_eq!(
+            get(
+                proto,
+                server.addr,
+                "/scenario/rate-limit/k?window=3601",
+                &[]
+            )
+            .await
+            .status,
+            400
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn maintenance_is_503_with_retry_after_until_the_window_ends() {
+    let server = server();
+    for proto in BOTH {
+        let path = format!("/scenario/maintenance/{}?seconds=1", key("maint", proto));
+        let reply = get(proto, server.addr, &path, &[]).await;
+        assert_eq!(reply.status, 503, "{proto:?}");
+        assert_eq!(reply.header("retry-after"), Some("1"));
+        tokio::time::sleep(Duration::from_millis(1100)).await;
+        let reply = get(proto, server.addr, &path, &[]).await;
+        assert_eq!(reply.status, 200, "{proto:?} {}", reply.text());
+        assert_eq!(reply.json()["maintenance"], "over");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn flaky_keys_fail_n_times_then_succeed() {
+    let server = server();
+    for proto in BOTH {
+        let path = format!("/scenario/flaky/{}?fail=2&status=429", key("flaky", proto));
+        for attempt in 1..=2 {
+            let reply = get(proto, server.addr, &path, &[]).await;
+            assert_eq!(reply.status, 429, "{proto:?} attempt {attempt}");
+            assert_eq!(reply.header("retry-after"), Some("1"));
+            assert_eq!(reply.json()["attempt"], attempt);
+        }
+        for attempt in 3..=4 {
+            let reply = get(proto, server.addr, &path, &[]).await;
+            assert_eq!(reply.status, 200, "{proto:?}");
+            assert_eq!(reply.json()["attempt"], attempt);
+        }
+        let path = format!(
+            "/scenario/flaky/{}?fail=1&status=502",
+            key("flaky-502", proto)
+        );
+        let reply = get(proto, server.addr, &path, &[]).await;
+        assert_eq!((reply.status, reply.header("retry-after")), (502, None));
+        for bad in [
+            "/scenario/flaky/k?status=200",
+            "/scenario/flaky/k?fail=101",
+            "/scenario/flaky/",
+            "/scenario/flaky/k/x",
+        ] {
+            assert_eq!(get(proto, server.addr, bad, &[]).await.status, 400, "{bad}");
+        }
+    }
+}

@@ -1,12 +1,14 @@
 //! `/scenario/...`: status codes produced by their real causes. Each family is one file: conditional
-//! requests ([`conditional`]), ranges ([`ranges`]), methods and content ([`content`], [`upload`]). What a
-//! scenario remembers between requests lives in a bounded [`state::StateStore`], under a key the client
-//! chooses in the URL, so that tests are independent. Errors are RFC 9457 problem documents that say what
-//! went wrong and what is valid.
+//! requests ([`conditional`]), ranges ([`ranges`]), methods and content ([`content`], [`upload`]),
+//! redirects ([`redirect`]), rate limits and availability ([`limits`]). What a scenario remembers between
+//! requests lives in a bounded [`state::StateStore`], under a key the client chooses in the URL, so that
+//! tests are independent. Errors are RFC 9457 problem documents that say what went wrong and what is valid.
 
 pub mod conditional;
 pub mod content;
+pub mod limits;
 pub mod ranges;
+pub mod redirect;
 pub mod state;
 pub mod upload;
 
@@ -72,6 +74,23 @@ const SCENARIOS: &[(&str, &str)] = &[
         "/scenario/upload?limit=BYTES",
         "an upload with a size limit: 413 before the body is read, 411 without a length",
     ),
+    (
+        "/scenario/redirect/{hops}?status=302",
+        "a chain of redirects whose last hop reports the method and body it received",
+    ),
+    ("/scenario/loop", "a redirect to itself, forever"),
+    (
+        "/scenario/rate-limit/{key}?limit=N&window=S",
+        "429 with Retry-After and RateLimit fields over a real window",
+    ),
+    (
+        "/scenario/maintenance/{key}?seconds=S",
+        "503 with Retry-After during a maintenance window",
+    ),
+    (
+        "/scenario/flaky/{key}?fail=N&status=503",
+        "fail N times, then succeed",
+    ),
 ];
 
 /// Methods this server knows; any other is a 501 (RFC 9110 section 15.6.2). A known method a resource does
@@ -102,6 +121,8 @@ pub async fn handle(scenarios: &Scenarios, ex: &mut Exchange<'_>) -> Result<(), 
         "range" => ranges::handle(ex, &segments[1..]).await,
         "items" => content::handle(scenarios, ex, &segments[1..]).await,
         "upload" if segments.len() == 1 => upload::handle(ex).await,
+        "redirect" | "loop" => redirect::handle(ex, &segments).await,
+        "rate-limit" | "maintenance" | "flaky" => limits::handle(scenarios, ex, &segments).await,
         _ => {
             let detail = format!("no scenario at {path}; the scenarios are {}", list());
             send(ex, problem(404, &detail, json!({}))).await
@@ -235,6 +256,26 @@ impl Params {
             .iter()
             .find(|(n, _)| n == name)
             .map(|(_, v)| v.as_str())
+    }
+
+    /// A status code from `allowed`, or `default` when absent; `what` says what it is for.
+    pub(crate) fn status(
+        &self,
+        name: &str,
+        allowed: &[u16],
+        default: u16,
+        what: &str,
+    ) -> Result<u16, String> {
+        let Some(text) = self.get(name) else {
+            return Ok(default);
+        };
+        text.parse::<u16>()
+            .ok()
+            .filter(|code| allowed.contains(code))
+            .ok_or_else(|| {
+                let list: Vec<String> = allowed.iter().map(u16::to_string).collect();
+                format!("{name} is {what}: one of {}; got {text:?}", list.join(", "))
+            })
     }
 
     /// A whole number from `min` to `max`, or `default` when absent.
