@@ -1061,3 +1061,184 @@ async fn flaky_keys_fail_n_times_then_succeed() {
         }
     }
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// Authentication
+
+fn basic_credentials(user: &str, password: &str) -> String {
+    use base64::Engine;
+    format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"))
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn basic_and_bearer_challenge_then_accept_and_forbid() {
+    let server = server();
+    let addr = server.addr;
+    for proto in BOTH {
+        for (prefix, status, challenge, credentials) in [
+            ("/scenario", 401, "www-authenticate", "Authorization"),
+            (
+                "/scenario/proxy",
+                407,
+                "proxy-authenticate",
+                "Proxy-Authorization",
+            ),
+        ] {
+            let path = format!("{prefix}/basic/alice/s3cret");
+            let reply = get(proto, addr, &path, &[]).await;
+            assert_eq!(reply.status, status, "{proto:?} {path}");
+            assert_eq!(
+                reply.header(challenge),
+                Some("Basic realm=\"httpstatus scenario\", charset=\"UTF-8\"")
+            );
+            let wrong = basic_credentials("alice", "nope");
+            assert_eq!(
+                get(proto, addr, &path, &[(credentials, &wrong)])
+                    .await
+                    .status,
+                status
+            );
+            let right = basic_credentials("alice", "s3cret");
+            let reply = get(proto, addr, &path, &[(credentials, &right)]).await;
+            assert_eq!(reply.status, 200, "{proto:?} {path}");
+            assert_eq!(reply.json()["user"], "alice");
+            // The origin's credentials do not answer a proxy's challenge, nor the reverse.
+            let other = if status == 401 {
+                "Proxy-Authorization"
+            } else {
+                "Authorization"
+            };
+            assert_eq!(
+                get(proto, addr, &path, &[(other, &right)]).await.status,
+                status
+            );
+
+            let path = format!("{prefix}/bearer/write");
+            let reply = get(proto, addr, &path, &[]).await;
+            assert_eq!(reply.status, status);
+            assert_eq!(
+                reply.header(challenge),
+                Some("Bearer realm=\"httpstatus scenario\", scope=\"write\"")
+            );
+            let reply = get(proto, addr, &path, &[(credentials, "Bearer forged")]).await;
+            assert_eq!(reply.status, status);
+            assert!(
+                reply
+                    .header(challenge)
+                    .unwrap()
+                    .contains("error=\"invalid_token\"")
+            );
+            let reply = get(proto, addr, &path, &[(credentials, "Bearer valid.read")]).await;
+            assert_eq!(
+                reply.status, 403,
+                "{proto:?} a valid token without the scope"
+            );
+            assert!(
+                reply
+                    .header(challenge)
+                    .unwrap()
+                    .contains("error=\"insufficient_scope\"")
+            );
+            let reply = get(
+                proto,
+                addr,
+                &path,
+                &[(credentials, "Bearer valid.read.write")],
+            )
+            .await;
+            assert_eq!(reply.status, 200);
+        }
+        for bad in [
+            "/scenario/basic/alice",
+            "/scenario/basic/a/b?x=1",
+            "/scenario/bearer/a%20b",
+            "/scenario/digest/a/b?algorithm=SHA-512",
+        ] {
+            assert_eq!(get(proto, addr, bad, &[]).await.status, 400, "{bad}");
+        }
+    }
+}
+
+/// Answers a Digest challenge as a client does (RFC 7616 section 3.4).
+fn digest_answer(challenge: &str, method: &str, uri: &str, user: &str, password: &str) -> String {
+    let param = |name: &str| {
+        let start = challenge.find(&format!("{name}=")).unwrap() + name.len() + 1;
+        let rest = &challenge[start..];
+        let value = rest.trim_start_matches('"');
+        let end = value.find(['"', ',']).unwrap_or(value.len());
+        value[..end].to_owned()
+    };
+    let algorithm = param("algorithm");
+    let (realm, nonce, opaque) = (param("realm"), param("nonce"), param("opaque"));
+    let h = |text: String| httpstatus_live::scenario::digest::hash(&algorithm, &text);
+    let ha1 = h(format!("{user}:{realm}:{password}"));
+    let ha2 = h(format!("{method}:{uri}"));
+    let response = h(format!("{ha1}:{nonce}:00000001:0a4f113b:auth:{ha2}"));
+    format!(
+        "Digest username=\"{user}\", realm=\"{realm}\", nonce=\"{nonce}\", uri=\"{uri}\", \
+         algorithm={algorithm}, qop=auth, nc=00000001, cnonce=\"0a4f113b\", response=\"{response}\", \
+         opaque=\"{opaque}\""
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn digest_with_md5_and_sha_256() {
+    let server = server();
+    let addr = server.addr;
+    for proto in BOTH {
+        // Without an algorithm both are offered, SHA-256 first.
+        let reply = get(proto, addr, "/scenario/digest/bob/pw", &[]).await;
+        assert_eq!(reply.status, 401);
+        let offers: Vec<&str> = reply
+            .headers
+            .iter()
+            .filter(|(n, _)| n == "www-authenticate")
+            .map(|(_, v)| v.as_str())
+            .collect();
+        assert_eq!(offers.len(), 2, "{offers:?}");
+        assert!(offers[0].contains("algorithm=SHA-256") && offers[1].contains("algorithm=MD5"));
+
+        for (prefix, status, challenge, credentials) in [
+            ("/scenario", 401, "www-authenticate", "Authorization"),
+            (
+                "/scenario/proxy",
+                407,
+                "proxy-authenticate",
+                "Proxy-Authorization",
+            ),
+        ] {
+            for algorithm in ["MD5", "SHA-256"] {
+                let path = format!("{prefix}/digest/bob/pw?algorithm={algorithm}");
+                let reply = get(proto, addr, &path, &[]).await;
+                assert_eq!(reply.status, status, "{proto:?} {path}");
+                let offer = reply.header(challenge).unwrap().to_owned();
+                assert!(
+                    offer.starts_with("Digest realm=\"httpstatus scenario\", qop=\"auth\""),
+                    "{offer}"
+                );
+                let answer = digest_answer(&offer, "GET", &path, "bob", "pw");
+                let reply = get(proto, addr, &path, &[(credentials, &answer)]).await;
+                assert_eq!(reply.status, 200, "{proto:?} {path}: {}", reply.text());
+                assert_eq!(reply.json()["scheme"], "Digest");
+                let wrong = digest_answer(&offer, "GET", &path, "bob", "nope");
+                assert_eq!(
+                    get(proto, addr, &path, &[(credentials, &wrong)])
+                        .await
+                        .status,
+                    status
+                );
+                // An answer for another URL is refused.
+                let elsewhere = digest_answer(&offer, "GET", "/elsewhere", "bob", "pw");
+                assert_eq!(
+                    get(proto, addr, &path, &[(credentials, &elsewhere)])
+                        .await
+                        .status,
+                    status
+                );
+            }
+        }
+    }
+}

@@ -1,11 +1,14 @@
 //! `/scenario/...`: status codes produced by their real causes. Each family is one file: conditional
 //! requests ([`conditional`]), ranges ([`ranges`]), methods and content ([`content`], [`upload`]),
-//! redirects ([`redirect`]), rate limits and availability ([`limits`]). What a scenario remembers between
-//! requests lives in a bounded [`state::StateStore`], under a key the client chooses in the URL, so that
-//! tests are independent. Errors are RFC 9457 problem documents that say what went wrong and what is valid.
+//! authentication ([`auth`], [`digest`]), redirects ([`redirect`]), rate limits and availability
+//! ([`limits`]). What a scenario remembers between requests lives in a bounded [`state::StateStore`], under a
+//! key the client chooses in the URL, so that tests are independent. Errors are RFC 9457 problem documents
+//! that say what went wrong and what is valid.
 
+pub mod auth;
 pub mod conditional;
 pub mod content;
+pub mod digest;
 pub mod limits;
 pub mod ranges;
 pub mod redirect;
@@ -27,10 +30,12 @@ use state::{MemoryStore, StateStore};
 /// Longest client key in a scenario URL.
 pub const MAX_KEY_LEN: usize = 64;
 
-/// What every scenario shares: the state store.
+/// What every scenario shares: the state store, and the secret that signs Digest nonces.
 pub struct Scenarios {
     /// Where rate windows, counters and resources live.
     store: Arc<dyn StateStore>,
+    /// Signs Digest nonces, so that a nonce this server did not issue is refused without remembering any.
+    secret: [u8; 16],
 }
 
 impl fmt::Debug for Scenarios {
@@ -48,11 +53,17 @@ impl Default for Scenarios {
 impl Scenarios {
     /// The scenarios over `store`.
     pub fn new(store: Arc<dyn StateStore>) -> Self {
-        Scenarios { store }
+        let mut secret = [0u8; 16];
+        secret.iter_mut().for_each(|b| *b = fastrand::u8(..));
+        Scenarios { store, secret }
     }
 
     pub(crate) fn store(&self) -> &dyn StateStore {
         self.store.as_ref()
+    }
+
+    pub(crate) fn secret(&self) -> &[u8] {
+        &self.secret
     }
 }
 
@@ -73,6 +84,22 @@ const SCENARIOS: &[(&str, &str)] = &[
     (
         "/scenario/upload?limit=BYTES",
         "an upload with a size limit: 413 before the body is read, 411 without a length",
+    ),
+    (
+        "/scenario/basic/{user}/{password}",
+        "HTTP Basic authentication: 401, 200",
+    ),
+    (
+        "/scenario/bearer/{scope}",
+        "Bearer tokens: 401, 403 without the scope, 200",
+    ),
+    (
+        "/scenario/digest/{user}/{password}?algorithm=SHA-256",
+        "HTTP Digest authentication (RFC 7616, MD5 and SHA-256): 401, 200",
+    ),
+    (
+        "/scenario/proxy/{basic|digest}/{user}/{password}",
+        "the proxy variants: 407 with Proxy-Authenticate",
     ),
     (
         "/scenario/redirect/{hops}?status=302",
@@ -121,6 +148,7 @@ pub async fn handle(scenarios: &Scenarios, ex: &mut Exchange<'_>) -> Result<(), 
         "range" => ranges::handle(ex, &segments[1..]).await,
         "items" => content::handle(scenarios, ex, &segments[1..]).await,
         "upload" if segments.len() == 1 => upload::handle(ex).await,
+        "basic" | "bearer" | "digest" | "proxy" => auth::handle(scenarios, ex, &segments).await,
         "redirect" | "loop" => redirect::handle(ex, &segments).await,
         "rate-limit" | "maintenance" | "flaky" => limits::handle(scenarios, ex, &segments).await,
         _ => {
