@@ -54,11 +54,11 @@ def data_dir(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("h2-data")
 
 
-def start_server(data_dir: Path, log: Path) -> Server:
+def start_server(data_dir: Path, log: Path, *extra: str) -> Server:
     env = dict(os.environ, HTTPSTATUS_DATA_DIR=str(data_dir))
     process = subprocess.Popen(
         [binary(), "serve", "--addr", "127.0.0.1:0", "--tls", "--tls-addr", "127.0.0.1:0",
-         "--shutdown-grace", "2"],
+         "--shutdown-grace", "2", *extra],
         stdout=subprocess.PIPE,
         stderr=log.open("wb"),
         stdin=subprocess.DEVNULL,
@@ -107,5 +107,13 @@ def h2_server(data_dir, tmp_path_factory):
 def fresh_server(data_dir, tmp_path):
     """A server of its own, so that its memory figures belong to one test."""
     server = start_server(data_dir, tmp_path / "access.log")
+    yield server
+    stop_server(server)
+
+
+@pytest.fixture
+def quick_write_server(data_dir, tmp_path):
+    """A server of its own whose writes give up after 3 s (`--write-timeout 3`)."""
+    server = start_server(data_dir, tmp_path / "access.log", "--write-timeout", "3")
     yield server
     stop_server(server)

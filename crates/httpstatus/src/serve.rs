@@ -48,6 +48,15 @@ pub struct Args {
     #[arg(long, default_value_t = 10.0, value_name = "SECONDS", value_parser = positive_seconds)]
     header_timeout: f64,
 
+    /// Seconds a request body may pause before the request gets a 408
+    #[arg(long, default_value_t = 30.0, value_name = "SECONDS", value_parser = positive_seconds)]
+    body_timeout: f64,
+
+    /// Seconds one write may wait for a client that does not read (or, over HTTP/2, does not open its
+    /// flow-control window) before the connection or stream is closed
+    #[arg(long, default_value_t = 30.0, value_name = "SECONDS", value_parser = positive_seconds)]
+    write_timeout: f64,
+
     /// Seconds a kept-alive connection may stay idle
     #[arg(long, default_value_t = 30.0, value_name = "SECONDS", value_parser = positive_seconds)]
     idle_timeout: f64,
@@ -120,6 +129,8 @@ pub fn run(_context: &Context, args: &Args, out: &mut dyn Write) -> io::Result<O
         max_connections: args.max_connections as usize,
         header_read_timeout: Duration::from_secs_f64(args.header_timeout),
         idle_timeout: Duration::from_secs_f64(args.idle_timeout),
+        body_read_timeout: Duration::from_secs_f64(args.body_timeout),
+        write_timeout: Duration::from_secs_f64(args.write_timeout),
         shutdown_grace: Duration::from_secs_f64(args.shutdown_grace),
         access_log: !args.quiet,
         ..Config::default()
