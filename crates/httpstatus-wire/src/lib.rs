@@ -12,6 +12,8 @@
 //! - [`response`]: writing response heads (interim 1xx and final) and parsing them on the client side.
 //! - [`server`]: the server's decisions for a final head (framing, keep-alive, the fields it owns) and the heads
 //!   it writes on its own (`100 Continue`, `101`, answers sent without a handler), as pure functions.
+//! - [`client`]: the client's response state machine (interim heads, `100 Continue`, the final head, the body,
+//!   stray bytes), fed bytes as they arrive.
 //! - [`headers`]: the ordered, case-insensitive field list and the character rules for names and values.
 //! - [`error`] and [`limits`]: what can go wrong, and the sizes that bound it.
 //!
