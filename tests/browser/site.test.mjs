@@ -155,7 +155,7 @@ test('"Try it" shows a live response', async () => {
 });
 
 test("a phone-sized screen has no horizontal scroll", async () => {
-  for (const path of ["/", "/429", "/502", "/103", "/299", "/unofficial", "/class/4xx", "/guides/how-status-codes-work", "/guides/why-the-right-code-matters", "/search?q=too+many", "/no/such/page"]) {
+  for (const path of ["/", "/429", "/502", "/103", "/299", "/unofficial", "/class/4xx", "/guides/how-status-codes-work", "/guides/why-the-right-code-matters", "/search?q=too+many", "/no/such/page", "/guides", "/choose", "/choose/client"]) {
     for (const scheme of ["light", "dark"]) {
       const { page } = await open(path, async (p) => {
         await p.setViewportSize({ width: 360, height: 740 });
