@@ -21,6 +21,11 @@ fn thousands(n: u64) -> String {
     out
 }
 
+/// `1 request`, `2,345 requests`.
+fn count_of(n: u64, word: &str) -> String {
+    format!("{} {word}{}", thousands(n), if n == 1 { "" } else { "s" })
+}
+
 fn bucket_label(seconds: i64) -> String {
     match seconds {
         s if s % 86_400 == 0 => format!("{} day", s / 86_400),
@@ -64,8 +69,8 @@ pub fn print(
     )?;
     writeln!(
         out,
-        "{} requests from {} to {}",
-        thousands(report.requests),
+        "{} from {} to {}",
+        count_of(report.requests, "request"),
         report.first.as_deref().unwrap_or("-"),
         report.last.as_deref().unwrap_or("-")
     )?;
@@ -77,14 +82,14 @@ pub fn print(
             " (--show-bad lists them)"
         };
         notes.push(format!(
-            "{} lines did not parse{hint}",
-            thousands(report.bad_lines)
+            "{} did not parse{hint}",
+            count_of(report.bad_lines, "line")
         ));
     }
     if report.filtered_out > 0 {
         notes.push(format!(
-            "{} requests filtered out",
-            thousands(report.filtered_out)
+            "{} filtered out",
+            count_of(report.filtered_out, "request")
         ));
     }
     if !notes.is_empty() {
@@ -174,8 +179,8 @@ fn detail(out: &mut dyn Write, style: &Style, c: &CodeReport) -> io::Result<()> 
         paint_code(style, c),
         style.bold(&e.name),
         style.dim(&format!(
-            "{} requests, {:.1}%",
-            thousands(c.count),
+            "{}, {:.1}%",
+            count_of(c.count, "request"),
             c.share * 100.0
         ))
     )?;
