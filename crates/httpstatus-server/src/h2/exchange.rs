@@ -55,7 +55,8 @@ fn header_map(headers: &Headers, drop_owned: bool) -> Result<HeaderMap, Exchange
         {
             continue;
         }
-        let name = HeaderName::from_bytes(name.to_ascii_lowercase().as_bytes())
+        // `from_bytes` lower-cases the name itself, as HTTP/2 requires.
+        let name = HeaderName::from_bytes(name.as_bytes())
             .map_err(|_| ExchangeError::Misuse("a field name HTTP/2 cannot carry"))?;
         let value = HeaderValue::from_bytes(value)
             .map_err(|_| ExchangeError::Misuse("a field value HTTP/2 cannot carry"))?;
