@@ -87,14 +87,16 @@ impl Connection {
             if maybe_http2 && preface_so_far == HTTP2_PREFACE.len() {
                 return Err(HeadError::Http2Preface);
             }
-            match parse_request_head(&self.read_buf, limits) {
-                _ if maybe_http2 => {}
-                Ok(Some((head, used))) => {
-                    self.read_buf.advance(used);
-                    return Ok(head);
+            // A beginning of the HTTP/2 preface is not parsed as HTTP/1.1: the rest of it may still come.
+            if !maybe_http2 {
+                match parse_request_head(&self.read_buf, limits) {
+                    Ok(Some((head, used))) => {
+                        self.read_buf.advance(used);
+                        return Ok(head);
+                    }
+                    Ok(None) => {}
+                    Err(error) => return Err(HeadError::Wire(error)),
                 }
-                Ok(None) => {}
-                Err(error) => return Err(HeadError::Wire(error)),
             }
             let at = deadline.unwrap_or_else(|| Instant::now() + first_byte_wait);
             let read = self.read_before(at).await;

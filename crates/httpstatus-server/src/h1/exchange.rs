@@ -5,8 +5,8 @@
 use bytes::Bytes;
 use httpstatus_wire::server::{CONTINUE_HEAD, encode_interim_head, encode_switching_protocols};
 use httpstatus_wire::{
-    BodyDecoder, BodyEvent, BodyKind, Framing, Headers, ResponseContext, Version, WireError,
-    encode_chunk, encode_final_head, encode_last_chunk, plan_final_head,
+    BodyDecoder, BodyEvent, BodyFraming, BodyKind, Framing, Headers, ResponseContext, Version,
+    WireError, encode_chunk, encode_final_head, encode_last_chunk, plan_final_head,
 };
 use tokio::sync::watch;
 
@@ -15,6 +15,14 @@ use crate::date::http_date_bytes;
 use crate::exchange::ExchangeError;
 use crate::h1::connection::{Connection, ReadMoreError, Upgraded};
 use crate::response::Response;
+
+/// What the HTTP/1.1 side keeps of a request head, beside the protocol-agnostic request.
+pub(crate) struct H1Request {
+    pub(crate) version: Version,
+    pub(crate) keep_alive: bool,
+    pub(crate) expect_continue: bool,
+    pub(crate) framing: BodyFraming,
+}
 
 /// One HTTP/1.1 request's I/O.
 pub(crate) struct H1<'c> {
@@ -43,19 +51,16 @@ impl<'c> H1<'c> {
         conn: &'c mut Connection,
         config: &'c Config,
         stopping: &'c watch::Receiver<bool>,
-        version: Version,
-        client_keep_alive: bool,
-        expect_continue: bool,
-        body: BodyDecoder,
+        request: &H1Request,
     ) -> Self {
         H1 {
             conn,
             config,
             stopping,
-            version,
-            client_keep_alive,
-            expect_continue,
-            body,
+            version: request.version,
+            client_keep_alive: request.keep_alive,
+            expect_continue: request.expect_continue,
+            body: BodyDecoder::new(request.framing, config.limits),
             stream_framing: Framing::None,
             keep_alive: false,
         }

@@ -7,7 +7,7 @@ pub(crate) mod exchange;
 
 use std::sync::Arc;
 
-use httpstatus_wire::{BodyDecoder, RequestHead, Version, reason_phrase};
+use httpstatus_wire::{BodyFraming, RequestHead, Version, reason_phrase};
 use tokio::sync::watch;
 
 use crate::exchange::{Backend, Exchange, Outcome, run_handler};
@@ -17,7 +17,7 @@ use crate::request::{Protocol, Request};
 use crate::transport::Stream;
 use crate::{Config, h2};
 use connection::{Connection, HeadError};
-use exchange::H1;
+use exchange::{H1, H1Request};
 
 /// Serves requests on one connection, in order, until it closes. `allow_h2c` lets a client with prior
 /// knowledge switch the connection to HTTP/2 by opening with the HTTP/2 preface.
@@ -84,9 +84,9 @@ pub(crate) async fn serve_connection(
 }
 
 /// The protocol-agnostic request of an HTTP/1.x head, and the framing facts the HTTP/1.1 side keeps.
-fn split_head(head: RequestHead, secure: bool) -> (Request, H1Parts) {
+fn split_head(head: RequestHead, secure: bool) -> (Request, H1Request) {
     let wants_upgrade = head.wants_upgrade();
-    let parts = H1Parts {
+    let kept = H1Request {
         version: head.version,
         keep_alive: head.keep_alive,
         expect_continue: head.expect_continue,
@@ -104,15 +104,7 @@ fn split_head(head: RequestHead, secure: bool) -> (Request, H1Parts) {
         expect_continue: head.expect_continue,
         wants_upgrade,
     };
-    (request, parts)
-}
-
-/// What the HTTP/1.1 side keeps of a request head.
-struct H1Parts {
-    version: Version,
-    keep_alive: bool,
-    expect_continue: bool,
-    framing: httpstatus_wire::BodyFraming,
+    (request, kept)
 }
 
 /// Runs the handler for one request and finishes the response whatever it did. Returns whether the
@@ -125,17 +117,8 @@ async fn exchange(
     handler: &dyn Handler,
     secure: bool,
 ) -> bool {
-    let (request, parts) = split_head(head, secure);
-    let body = BodyDecoder::new(parts.framing, config.limits);
-    let h1 = H1::new(
-        conn,
-        config,
-        stop,
-        parts.version,
-        parts.keep_alive,
-        parts.expect_continue,
-        body,
-    );
+    let (request, kept) = split_head(head, secure);
+    let h1 = H1::new(conn, config, stop, &kept);
     let mut ex = Exchange::new(Backend::H1(h1), request);
     let outcome = run_handler(&mut ex, handler, config).await;
     let continue_sent = ex.continue_sent;
@@ -156,15 +139,13 @@ async fn send_head_error(
     message: &str,
 ) {
     let reason = reason_phrase(status);
-    let h1 = H1::new(
-        conn,
-        config,
-        stop,
-        Version::Http11,
-        false,
-        false,
-        BodyDecoder::new(httpstatus_wire::BodyFraming::None, config.limits),
-    );
+    let kept = H1Request {
+        version: Version::Http11,
+        keep_alive: false,
+        expect_continue: false,
+        framing: BodyFraming::None,
+    };
+    let h1 = H1::new(conn, config, stop, &kept);
     let request = Request {
         method: "-".into(),
         target: "-".into(),
