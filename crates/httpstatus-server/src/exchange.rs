@@ -312,6 +312,21 @@ impl<'c> Exchange<'c> {
         }
     }
 
+    /// Writes the exchange's access log line, when the log is on.
+    pub(crate) fn log(&self, config: &Config) {
+        if config.access_log {
+            let request = &self.request;
+            access_log(
+                &request.method,
+                &request.target,
+                request.version,
+                self.status,
+                self.body_bytes,
+                self.started.elapsed(),
+            );
+        }
+    }
+
     /// Sends an error response if no final response went out yet; over HTTP/1.1 the connection closes after it.
     pub(crate) async fn send_error(&mut self, status: u16, reason: &str, message: &str) {
         if self.sent != Sent::NoFinal {
@@ -392,17 +407,7 @@ pub(crate) async fn run_handler(
             Outcome::Broken
         }
     };
-    if config.access_log {
-        let request = ex.request();
-        access_log(
-            &request.method,
-            &request.target,
-            request.version,
-            ex.status,
-            ex.body_bytes,
-            ex.started.elapsed(),
-        );
-    }
+    ex.log(config);
     result
 }
 

@@ -12,7 +12,6 @@ use tokio::sync::watch;
 
 use crate::exchange::{Backend, Exchange, Outcome, run_handler};
 use crate::handler::Handler;
-use crate::log::access_log;
 use crate::request::{Protocol, Request};
 use crate::transport::Stream;
 use crate::{Config, h2};
@@ -157,14 +156,5 @@ async fn send_head_error(
     };
     let mut ex = Exchange::new(Backend::H1(h1), request);
     ex.send_error(status, reason, message).await;
-    if config.access_log {
-        access_log(
-            "-",
-            "-",
-            Protocol::Http11,
-            ex.status,
-            ex.body_bytes,
-            ex.started.elapsed(),
-        );
-    }
+    ex.log(config);
 }

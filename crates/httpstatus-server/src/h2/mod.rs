@@ -19,7 +19,6 @@ use tokio::time::timeout;
 use crate::Config;
 use crate::exchange::{Backend, Exchange, run_handler};
 use crate::handler::Handler;
-use crate::request::{Protocol, Request};
 use exchange::{H2, request_from_parts};
 
 /// Serves one HTTP/2 connection until the client or the server ends it.
@@ -114,7 +113,7 @@ impl StreamTask {
             Some(error) => {
                 ex.send_error(error.status(), error.reason(), &error.to_string())
                     .await;
-                log_refused(&self.config, &ex);
+                ex.log(&self.config);
             }
             None => {
                 run_handler(&mut ex, self.handler.as_ref(), &self.config).await;
@@ -123,19 +122,5 @@ impl StreamTask {
         drop(ex);
         self.active.fetch_sub(1, Ordering::AcqRel);
         self.finished.notify_one();
-    }
-}
-
-fn log_refused(config: &Config, ex: &Exchange<'_>) {
-    if config.access_log {
-        let request: &Request = ex.request();
-        crate::log::access_log(
-            &request.method,
-            &request.target,
-            Protocol::Http2,
-            ex.status,
-            ex.body_bytes,
-            ex.started.elapsed(),
-        );
     }
 }
