@@ -5,6 +5,11 @@ A `role="server"` example is started on a free loopback port (PORT in its enviro
 client sends its request and reads every response it sends, interim ones included, and the status
 codes are compared with the example's `expect` attribute. A `role="client"` example is run with
 BASE_URL pointing at a running httpstatus server and must exit 0.
+
+An example with `framework="..."` uses that library (Express, Fastify, axios; FastAPI, Flask, Django,
+requests, httpx). Python examples run with the project's venv, where tests/requirements.txt installs
+them; JavaScript examples run from a directory whose `node_modules` is a link to the repository's (from
+package.json, `npm ci`), so that both `require` and `import` find them.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -25,6 +31,16 @@ CODES = ROOT / "content" / "codes"
 PYTHON = str(ROOT / ".venv" / "bin" / "python") if (ROOT / ".venv" / "bin" / "python").exists() else sys.executable
 SECTIONS_RE = re.compile(r"^## (.+)$")
 ATTR_RE = re.compile(r'(\w+)="((?:[^"\\]|\\.)*)"')
+NODE_MODULES = ROOT / "node_modules"
+
+# The `framework` values each language accepts, with the module an example must import. The catalog's
+# build (crates/httpstatus-content) checks the same list; no attribute means the standard library.
+FRAMEWORKS: dict[str, dict[str, str]] = {
+    "javascript": {"express": "express", "fastify": "fastify", "axios": "axios"},
+    "python": {"fastapi": "fastapi", "flask": "flask", "django": "django", "requests": "requests", "httpx": "httpx"},
+}
+# How long a server example may take to listen: FastAPI and Django import a lot before they bind.
+START_SECONDS = {"": 20.0, "express": 30.0, "fastify": 30.0, "fastapi": 60.0, "flask": 45.0, "django": 60.0}
 
 
 class ExampleFailure(AssertionError):
@@ -42,10 +58,29 @@ class Example:
     expect_headers: list[str] = field(default_factory=list)
     request: str = ""
     path: str = ""
+    framework: str = ""
 
     @property
     def id(self) -> str:
-        return f"{Path(self.file).stem}:{self.language}:{self.title}"
+        flavour = f"{self.language}/{self.framework}" if self.framework else self.language
+        return f"{Path(self.file).stem}:{flavour}:{self.title}"
+
+    def framework_problem(self) -> str | None:
+        """Why the `framework` attribute is wrong for this block, or None when it is fine."""
+        if not self.framework:
+            return None
+        allowed = FRAMEWORKS.get(self.language, {})
+        if self.framework not in allowed:
+            valid = ", ".join(allowed) or "none"
+            return f"{self.id}: framework `{self.framework}` is not one of {self.language}'s ({valid})"
+        module = re.escape(allowed[self.framework])
+        if self.language == "javascript":
+            uses = re.search(rf"""(require\(\s*|from\s+|import\s+)["']{module}(/[^"']*)?["']""", self.code)
+        else:
+            uses = re.search(rf"^\s*(import|from)\s+{module}\b", self.code, re.M)
+        if not uses:
+            return f"{self.id}: says framework `{self.framework}` but never imports `{allowed[self.framework]}`"
+        return None
 
 
 def _fence_marker(line: str) -> str | None:
@@ -88,6 +123,7 @@ def examples_of(path: Path | str) -> list[Example]:
                     expect_headers=[h.strip().lower() for h in attrs.get("expect_headers", "").split(",") if h.strip()],
                     request=attrs.get("request", ""),
                     path=attrs.get("path", ""),
+                    framework=attrs.get("framework", ""),
                 )
             )
         else:
@@ -107,6 +143,10 @@ def _write(example: Example, directory: str) -> Path:
         name = "example.py"
     path = Path(directory) / name
     path.write_text(example.code, encoding="utf-8")
+    if example.language == "javascript" and NODE_MODULES.is_dir():
+        # Node resolves `require("express")` and `import "express"` from the file's own directory upwards;
+        # NODE_PATH is ignored by ES modules, so the packages are linked in beside the file.
+        (Path(directory) / "node_modules").symlink_to(NODE_MODULES, target_is_directory=True)
     return path
 
 
@@ -133,7 +173,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def _wait_for_port(port: int, process: subprocess.Popen, seconds: float = 15.0) -> None:
+def _wait_for_port(port: int, process: subprocess.Popen, seconds: float = 20.0) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -285,11 +325,20 @@ def run_server_example(example: Example) -> list[Response]:
         path = _write(example, tmp)
         port = free_port()
         env = dict(os.environ, PORT=str(port))
+        # Its own process group, so that whatever it starts goes with it.
         process = subprocess.Popen(
-            _command(example, path), cwd=tmp, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+            _command(example, path),
+            cwd=tmp,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
         )
         try:
-            _wait_for_port(port, process)
+            try:
+                _wait_for_port(port, process, START_SECONDS.get(example.framework, 20.0))
+            except ExampleFailure as e:
+                raise ExampleFailure(f"{example.id}: {e}{_output(process)}") from None
             try:
                 responses = exchange(port, request_bytes(example))
             except ExampleFailure as e:
@@ -311,15 +360,21 @@ def run_server_example(example: Example) -> list[Response]:
                 )
             return responses
         finally:
-            if process.poll() is None:
-                process.kill()
-            process.wait(timeout=10)
+            _stop(process)
+
+
+def _stop(process: subprocess.Popen) -> None:
+    """Kills a server example and every process it started (the group is its pid until it is reaped)."""
+    if process.returncode is None:
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    process.wait(timeout=10)
 
 
 def _output(process: subprocess.Popen) -> str:
-    if process.poll() is None:
-        process.kill()
-        process.wait(timeout=10)
+    _stop(process)
     err = process.stderr.read().decode(errors="replace") if process.stderr else ""
     return f"\n--- server stderr ---\n{err[-3000:]}" if err.strip() else ""
 
@@ -329,7 +384,12 @@ def run_client_example(example: Example, base_url: str, timeout: float = 60.0) -
     with tempfile.TemporaryDirectory() as tmp:
         path = _write(example, tmp)
         env = dict(os.environ, BASE_URL=base_url)
-        done = subprocess.run(_command(example, path), cwd=tmp, env=env, capture_output=True, text=True, timeout=timeout)
+        try:
+            done = subprocess.run(
+                _command(example, path), cwd=tmp, env=env, capture_output=True, text=True, timeout=timeout
+            )
+        except subprocess.TimeoutExpired:
+            raise ExampleFailure(f"{example.id}: still running after {timeout} s against {base_url}") from None
         if done.returncode != 0:
             raise ExampleFailure(
                 f"{example.id}: exited {done.returncode} against {base_url}\n--- stdout ---\n{done.stdout[-2000:]}"
@@ -342,3 +402,10 @@ def check_tools() -> None:
     for tool in ("node",):
         if shutil.which(tool) is None:
             raise SystemExit(f"{tool} is required to check examples")
+
+
+def check_framework(example: Example) -> None:
+    """Fails when the block's `framework` is unknown, belongs to another language, or is never imported."""
+    problem = example.framework_problem()
+    if problem:
+        raise ExampleFailure(problem)

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from examples import ExampleFailure, compile_example, examples_of, run_client_example, run_server_example  # noqa: E402
+from examples import ExampleFailure, check_framework, compile_example, examples_of, run_client_example, run_server_example  # noqa: E402
 
 
 def main() -> int:
@@ -27,6 +27,7 @@ def main() -> int:
                 continue
             steps = ["compile"]
             try:
+                check_framework(example)
                 compile_example(example)
                 if example.role == "server":
                     responses = run_server_example(example)

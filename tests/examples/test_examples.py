@@ -12,6 +12,7 @@ from examples import (  # noqa: E402
     CODES,
     ExampleFailure,
     all_examples,
+    check_framework,
     compile_example,
     examples_of,
     run_client_example,
@@ -32,6 +33,7 @@ def test_every_page_was_read():
 
 @pytest.mark.parametrize("example", PROGRAMS, ids=lambda e: e.id)
 def test_compiles(example):
+    check_framework(example)
     compile_example(example)
 
 
@@ -74,3 +76,46 @@ def test_a_syntax_error_fails_compilation():
     example.code = example.code.replace("});", "}")
     with pytest.raises(ExampleFailure, match="does not compile"):
         compile_example(example)
+
+
+def _fixture(title: str):
+    (example,) = [e for e in examples_of(FIXTURES / "broken-frameworks.md") if e.title == title]
+    check_framework(example)
+    compile_example(example)
+    return example
+
+
+def test_express_sending_102_as_a_final_response_fails_the_check():
+    example = _fixture("Broken: res.status(102).send() in Express")
+    with pytest.raises(ExampleFailure, match=r"expected status codes \[102, 200\], the server sent \[102\]"):
+        run_server_example(example)
+
+
+def test_the_correct_express_twin_passes():
+    example = _fixture("Correct: writeProcessing() then the final 200 in Express")
+    assert [r.status for r in run_server_example(example)] == [102, 200]
+
+
+def test_flask_abort_401_without_www_authenticate_fails_the_check():
+    example = _fixture("Broken: abort(401) in Flask")
+    with pytest.raises(ExampleFailure, match="the final 401 response has no `www-authenticate` header"):
+        run_server_example(example)
+
+
+def test_the_correct_flask_twin_passes():
+    example = _fixture("Correct: 401 with WWW-Authenticate in Flask")
+    (response,) = run_server_example(example)
+    assert response.status == 401 and response.header("www-authenticate") == 'Bearer realm="api"'
+
+
+@pytest.mark.parametrize(
+    ("title", "reason"),
+    [
+        ("Wrong: an Express framework on a Python block", "is not one of python's"),
+        ("Wrong: says Fastify and uses Express", "never imports `fastify`"),
+    ],
+)
+def test_a_wrong_framework_attribute_fails(title, reason):
+    (example,) = [e for e in examples_of(FIXTURES / "broken-frameworks.md") if e.title == title]
+    with pytest.raises(ExampleFailure, match=reason):
+        check_framework(example)

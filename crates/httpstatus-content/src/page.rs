@@ -79,6 +79,9 @@ pub struct Example {
     pub request: String,
     /// Client examples: the live endpoint they call.
     pub path: String,
+    /// The library the example is written with (`express`, `fastapi`, ...); empty for the language's
+    /// standard library. Always one of [`FRAMEWORKS`] for the example's language.
+    pub framework: String,
     /// Markdown that introduces the example (the text before its fence), possibly empty.
     pub intro: String,
     pub code: String,
@@ -96,6 +99,24 @@ pub struct CodePage {
 }
 
 pub const LANGUAGES: [&str; 5] = ["javascript", "python", "http", "nginx", "shell"];
+
+/// The `framework` values an example may carry, per language. An example without one uses the language's
+/// standard library (Node's `node:http` and `fetch`, Python's standard library).
+pub const FRAMEWORKS: [(&str, &[&str]); 2] = [
+    ("javascript", &["express", "fastify", "axios"]),
+    (
+        "python",
+        &["fastapi", "flask", "django", "requests", "httpx"],
+    ),
+];
+
+/// The frameworks an example in `language` may name; empty for a language that has none.
+pub fn frameworks_of(language: &str) -> &'static [&'static str] {
+    FRAMEWORKS
+        .iter()
+        .find(|(lang, _)| *lang == language)
+        .map_or(&[], |(_, names)| names)
+}
 const STATUSES: [&str; 5] = [
     "permanent",
     "temporary",
@@ -366,6 +387,7 @@ fn parse_examples(section: &str, line: usize) -> Result<Vec<Example>, String> {
             expect_headers: Vec::new(),
             request: String::new(),
             path: String::new(),
+            framework: String::new(),
             intro: fence.intro.clone(),
             code: fence.code.clone(),
         };
@@ -392,6 +414,7 @@ fn parse_examples(section: &str, line: usize) -> Result<Vec<Example>, String> {
                 }
                 "request" => example.request = value,
                 "path" => example.path = value,
+                "framework" => example.framework = value,
                 other => {
                     return Err(format!(
                         "example at body line {at}: unknown attribute `{other}`"
@@ -404,6 +427,30 @@ fn parse_examples(section: &str, line: usize) -> Result<Vec<Example>, String> {
         }
         if example.code.trim().is_empty() {
             return Err(format!("example `{}` is empty", example.title));
+        }
+        if !example.framework.is_empty() {
+            let valid = frameworks_of(language);
+            if !valid.contains(&example.framework.as_str()) {
+                let (owner, _) = FRAMEWORKS
+                    .iter()
+                    .find(|(_, names)| names.contains(&example.framework.as_str()))
+                    .copied()
+                    .unwrap_or(("", &[]));
+                let why = if owner.is_empty() {
+                    "is not a known framework".to_owned()
+                } else {
+                    format!("is a {owner} framework, not a {language} one")
+                };
+                let list = if valid.is_empty() {
+                    format!("{language} examples take no `framework`")
+                } else {
+                    format!("{language} takes {}", valid.join(", "))
+                };
+                return Err(format!(
+                    "example `{}`: framework `{}` {why} ({list}; no `framework` means the standard library)",
+                    example.title, example.framework
+                ));
+            }
         }
         match example.role.as_str() {
             "server" => {
@@ -609,7 +656,49 @@ pub fn parse_guide(file: &str, text: &str, is_class: bool) -> Result<Guide, Cont
 
 #[cfg(test)]
 mod tests {
-    use super::check_sources;
+    use super::{check_sources, parse_examples};
+
+    fn example_with(info: &str) -> Result<super::Example, String> {
+        let section = format!("```{info}\nprint(1)\n```\n");
+        parse_examples(&section, 1).map(|mut examples| examples.remove(0))
+    }
+
+    #[test]
+    fn examples_take_a_framework_of_their_language() {
+        let flask =
+            example_with(r#"python framework="flask" title="t" role="server" expect="200""#);
+        assert_eq!(flask.unwrap().framework, "flask");
+        let express =
+            example_with(r#"javascript framework="express" title="t" role="server" expect="200""#);
+        assert_eq!(express.unwrap().framework, "express");
+        let plain = example_with(r#"javascript title="t" role="client""#);
+        assert_eq!(plain.unwrap().framework, "");
+    }
+
+    #[test]
+    fn examples_reject_a_framework_that_is_unknown_or_of_another_language() {
+        for (info, why) in [
+            (
+                r#"python framework="express" title="t" role="server" expect="200""#,
+                "framework `express` is a javascript framework, not a python one (python takes fastapi, flask, django, requests, httpx",
+            ),
+            (
+                r#"javascript framework="koa" title="t" role="server" expect="200""#,
+                "framework `koa` is not a known framework (javascript takes express, fastify, axios",
+            ),
+            (
+                r#"javascript framework="Express" title="t" role="server" expect="200""#,
+                "framework `Express` is not a known framework",
+            ),
+            (
+                r#"http framework="flask" title="t""#,
+                "http examples take no `framework`",
+            ),
+        ] {
+            let error = example_with(info).expect_err(info);
+            assert!(error.contains(why), "{info}: {error}");
+        }
+    }
 
     fn check(urls: &[&str]) -> Result<(), String> {
         check_sources(&urls.iter().map(|u| (*u).to_owned()).collect::<Vec<_>>())
