@@ -11,6 +11,9 @@ use std::path::{Path, PathBuf};
 #[path = "src/normalize.rs"]
 mod normalize;
 
+#[path = "build/constants.rs"]
+mod constants;
+
 use std::collections::BTreeMap;
 
 use httpstatus_content::{
@@ -28,6 +31,8 @@ fn main() {
         content.join("classes"),
         content.join("guides"),
         content.join("choose.toml"),
+        content.join("constants"),
+        PathBuf::from("build"),
         data.clone(),
     ] {
         println!("cargo::rerun-if-changed={}", watched.display());
@@ -124,6 +129,10 @@ fn generate(content: &Path, data: &Path) -> Result<String, Vec<String>> {
             None
         }
     };
+    let ecosystems = constants::read(&content.join("constants"), &with_pages).unwrap_or_else(|e| {
+        errors.extend(e);
+        Vec::new()
+    });
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -147,6 +156,8 @@ fn generate(content: &Path, data: &Path) -> Result<String, Vec<String>> {
         write_tree(&mut out, tree);
     }
     write_search_index(&mut out, &pages);
+    let out_dir = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
+    constants::write(&mut out, &ecosystems, &out_dir);
     writeln!(
         out,
         "pub(crate) const SECTION_TITLES: [&str; 7] = {:?};",

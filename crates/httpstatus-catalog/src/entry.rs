@@ -273,7 +273,7 @@ impl Entry {
 impl Serialize for Entry {
     /// The one JSON shape shared by the CLI (`httpstatus CODE --json`) and the API (`/api/v1/codes/CODE`).
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut s = serializer.serialize_struct("Entry", 21)?;
+        let mut s = serializer.serialize_struct("Entry", 22)?;
         s.serialize_field("code", &self.code)?;
         s.serialize_field("name", self.name)?;
         s.serialize_field("iana_name", &self.iana_name)?;
@@ -294,6 +294,7 @@ impl Serialize for Entry {
         s.serialize_field("flags", &self.flags)?;
         s.serialize_field("client_sees", &self.client_sees)?;
         s.serialize_field("low_confidence", &self.low_confidence)?;
+        s.serialize_field("constants", &crate::constants::for_code(self.code))?;
         s.end()
     }
 }

@@ -5,12 +5,14 @@
 //! - [`lookup`](crate::lookup()): a code to its entry, the class fallback for valid but unassigned codes (299 is
 //!   treated as 200), and a clear error for what is not a status code (42, 600, 1000).
 //! - [`choose`]: the "which status code should I send?" decision tree and a walk through it.
+//! - [`constants`]: what libraries (Python, Node, Go, Rust, Java, Spring, .NET, Symfony, Rack) call each code.
 //! - [`search`]: ranked, deterministic, in-process search over names, old names, synonyms, vendors and text.
 //! - The data itself is generated at build time from `content/` by `build.rs`, which validates every file.
 //!
 //! The catalog does no I/O and starts no threads: everything is static data and pure functions.
 
 pub mod choose;
+pub mod constants;
 pub mod entry;
 #[path = "../../httpstatus-content/src/kinds.rs"]
 mod kinds;
@@ -26,6 +28,7 @@ pub use search::{Hit, search};
 mod generated {
     #![allow(clippy::unreadable_literal, clippy::approx_constant)]
     use crate::choose::{Answer, Next, Step};
+    use crate::constants::{Constant, Ecosystem};
     use crate::entry::*;
     include!(concat!(env!("OUT_DIR"), "/catalog.rs"));
 }

@@ -6,17 +6,20 @@
 //! - [`page`]: the typed form of a code page, its parser and its validation rules.
 //! - [`kinds`]: the registration status and retry kinds, shared with the catalog (which includes the file).
 //! - [`choose`]: the "which status code should I send?" decision tree and its rules.
+//! - [`constants`]: what each library (Python, Go, Spring...) calls a code, one file per ecosystem.
 //!
 //! Everything here is pure: text in, typed data or a [`ContentError`] naming the file and the reason out.
 //! The catalog's build script is the main user; `check-content` runs the same checks on single files.
 
 pub mod choose;
+pub mod constants;
 pub mod kinds;
 pub mod markdown;
 pub mod page;
 pub mod registry;
 
 pub use choose::{Tree, parse_choose};
+pub use constants::{CodeConstant, Ecosystem, check_ecosystems, parse_constants};
 pub use page::{
     CodePage, Example, FrontMatter, Guide, Retry, Section, VendorMeaning, parse_code_page,
     parse_guide,
