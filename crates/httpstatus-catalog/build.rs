@@ -164,6 +164,16 @@ fn generate(content: &Path, data: &Path) -> Result<String, Vec<String>> {
         httpstatus_content::SECTION_TITLES
     )
     .unwrap();
+    let frameworks: Vec<(&str, &str)> = httpstatus_content::page::FRAMEWORKS
+        .iter()
+        .flat_map(|(language, names)| names.iter().map(move |name| (*language, *name)))
+        .collect();
+    writeln!(
+        out,
+        "pub(crate) const FRAMEWORKS: [(&str, &str); {}] = {frameworks:?};",
+        frameworks.len()
+    )
+    .unwrap();
     writeln!(
         out,
         "pub(crate) static REGISTRY_DATE: &str = {:?};",
@@ -248,12 +258,13 @@ fn write_entry(out: &mut String, page: &CodePage) {
         let expect: Vec<String> = e.expect.iter().map(u16::to_string).collect();
         writeln!(
             out,
-            "            Example {{ language: {:?}, title: {:?}, role: {:?}, expect: &[{}], path: {:?}, intro: {:?}, code: {:?} }},",
+            "            Example {{ language: {:?}, title: {:?}, role: {:?}, expect: &[{}], path: {:?}, framework: {:?}, intro: {:?}, code: {:?} }},",
             e.language,
             e.title,
             e.role,
             expect.join(", "),
             e.path,
+            (!e.framework.is_empty()).then_some(e.framework.as_str()),
             e.intro,
             e.code
         )

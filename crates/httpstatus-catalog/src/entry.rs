@@ -136,6 +136,29 @@ pub fn language_label(language: &str) -> &'static str {
     }
 }
 
+/// The frameworks an example can be written with, `(language, framework)`, in the order front ends show them:
+/// each language's servers, then its clients. An example without a framework uses the language's standard
+/// library. Taken at build time from the content format's own list.
+pub const FRAMEWORKS: &[(&str, &str)] = &crate::generated::FRAMEWORKS;
+
+/// The display name of an example's flavour, the one label every front end shows: the framework's name
+/// (`Express`, `FastAPI`, `Requests`, ...) or, without one, the language's ([`language_label`]: `Node.js`,
+/// `Python`).
+pub fn framework_label(language: &str, framework: Option<&str>) -> &'static str {
+    match framework {
+        None => language_label(language),
+        Some("express") => "Express",
+        Some("fastify") => "Fastify",
+        Some("axios") => "axios",
+        Some("fastapi") => "FastAPI",
+        Some("flask") => "Flask",
+        Some("django") => "Django",
+        Some("requests") => "Requests",
+        Some("httpx") => "HTTPX",
+        Some(_) => "Code",
+    }
+}
+
 /// One vendor's meaning of a code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Vendor {
@@ -170,6 +193,9 @@ pub struct Example {
     /// Client examples: the live endpoint they call.
     #[serde(skip_serializing_if = "str::is_empty")]
     pub path: &'static str,
+    /// The library it is written with (one of [`FRAMEWORKS`] for its language); `None` for the language's
+    /// standard library (`node:http` and `fetch`, Python's standard library). Always in the JSON, `null` then.
+    pub framework: Option<&'static str>,
     /// Markdown that introduces the example; may be empty.
     #[serde(skip_serializing_if = "str::is_empty")]
     pub intro: &'static str,
@@ -220,9 +246,15 @@ pub struct Entry {
 }
 
 impl Example {
-    /// `Node.js`, `Python`, `HTTP`, `nginx` or `Shell`.
+    /// `Node.js`, `Python`, `HTTP`, `nginx` or `Shell`: the language, whatever the framework.
     pub fn label(&self) -> &'static str {
         language_label(self.language)
+    }
+
+    /// `Express`, `FastAPI`, ... for a framework example, the language's label otherwise
+    /// ([`framework_label`]).
+    pub fn framework_label(&self) -> &'static str {
+        framework_label(self.language, self.framework)
     }
 }
 

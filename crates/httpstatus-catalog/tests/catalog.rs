@@ -249,6 +249,50 @@ fn the_102_entry_serialises_with_every_field() {
 }
 
 #[test]
+fn every_example_serialises_its_framework_null_for_the_standard_library() {
+    use httpstatus_catalog::entry::FRAMEWORKS;
+    for e in httpstatus_catalog::entries() {
+        let value = serde_json::to_value(e).unwrap();
+        for (x, json) in e.examples.iter().zip(value["examples"].as_array().unwrap()) {
+            let framework = json
+                .get("framework")
+                .unwrap_or_else(|| panic!("{}: `{}` has no framework field", e.code, x.title));
+            match x.framework {
+                None => assert!(framework.is_null(), "{}: {}", e.code, x.title),
+                Some(name) => {
+                    assert_eq!(framework, name, "{}: {}", e.code, x.title);
+                    assert!(
+                        FRAMEWORKS.contains(&(x.language, name)),
+                        "{}: `{}` is a {} example with framework {name}",
+                        e.code,
+                        x.title,
+                        x.language
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn frameworks_have_one_label_each() {
+    use httpstatus_catalog::entry::{FRAMEWORKS, framework_label};
+    let labels: Vec<&str> = FRAMEWORKS
+        .iter()
+        .map(|(language, name)| framework_label(language, Some(name)))
+        .collect();
+    assert_eq!(
+        labels,
+        [
+            "Express", "Fastify", "axios", "FastAPI", "Flask", "Django", "Requests", "HTTPX"
+        ]
+    );
+    assert_eq!(framework_label("javascript", None), "Node.js");
+    assert_eq!(framework_label("python", None), "Python");
+    assert_eq!(framework_label("http", None), "HTTP");
+}
+
+#[test]
 fn every_page_and_guide_says_where_its_facts_come_from() {
     let pages = httpstatus_catalog::entries()
         .iter()

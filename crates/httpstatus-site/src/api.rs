@@ -234,7 +234,7 @@ pub fn openapi(public_url: &str) -> Value {
                 "sources": {"type": "array", "minItems": 1, "items": {"type": "string", "format": "uri"}},
                 "summary": {"type": "string"},
                 "sections": {"type": "array", "items": {"type": "object", "required": ["title", "markdown"], "properties": {"title": {"type": "string"}, "markdown": {"type": "string"}}}},
-                "examples": {"type": "array", "items": {"type": "object", "required": ["language", "title", "code"], "properties": {"language": {"type": "string"}, "title": {"type": "string"}, "role": {"type": "string"}, "path": {"type": "string"}, "code": {"type": "string"}}}},
+                "examples": {"type": "array", "items": {"type": "object", "required": ["language", "title", "framework", "code"], "properties": {"language": {"type": "string"}, "title": {"type": "string"}, "role": {"type": "string"}, "path": {"type": "string"}, "framework": {"type": ["string", "null"], "description": "the library the example is written with (express, fastify, axios, fastapi, flask, django, requests, httpx); null for the language's standard library"}, "intro": {"type": "string"}, "code": {"type": "string"}}}},
                 "related": {"type": "array", "items": {"type": "integer"}},
                 "aliases": {"type": "array", "items": {"type": "string"}},
                 "former_names": {"type": "array", "items": {"type": "string"}},
@@ -244,6 +244,7 @@ pub fn openapi(public_url: &str) -> Value {
                 }}},
                 "flags": {"type": "object", "properties": {"interim": {"type": "boolean"}, "body_allowed": {"type": "boolean"}, "cacheable": {"type": "boolean"}, "retry": {"type": "string", "enum": ["not-applicable", "no", "after-delay", "idempotent-only"]}}},
                 "client_sees": {"type": "boolean"},
+                "constants": crate::constants::schema(),
                 "low_confidence": {"type": "boolean"}
             }},
             "Unassigned": {"type": "object", "required": ["code", "assigned", "name", "class", "official", "treat_as", "explanation"], "properties": {
