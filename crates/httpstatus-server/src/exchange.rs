@@ -50,6 +50,21 @@ pub(crate) enum Sent {
     Done,
     /// `101 Switching Protocols` went out; the connection belongs to another protocol now.
     Upgraded,
+    /// The handler broke the protocol on purpose ([`Exchange::write_raw`], [`Exchange::fault`]): nothing more is
+    /// sent and the connection (HTTP/1.1) or stream (HTTP/2) is not reused.
+    Faulted,
+}
+
+/// How a deliberately broken response ends, for testing clients: the only ways the engine breaks the protocol,
+/// and only when a handler asks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fault {
+    /// HTTP/1.x: the TCP connection is reset (an RST, no FIN). HTTP/2: the stream is reset with
+    /// `RST_STREAM` and `INTERNAL_ERROR`; the connection and its other streams go on.
+    Reset,
+    /// HTTP/1.x: the connection is closed with a FIN where the response is not complete. HTTP/2 has no way to
+    /// end one stream early but a reset, so this is HTTP/1.x only.
+    Close,
 }
 
 /// The protocol that carries the exchange.
@@ -283,6 +298,69 @@ impl<'c> Exchange<'c> {
         }
     }
 
+    /// Sends a final head that announces `declared_length` body bytes (`Content-Length`) without holding the
+    /// body to it: the start of a deliberately broken response, continued with [`Exchange::send_chunk`] and
+    /// ended with [`Exchange::fault`] or [`Exchange::finish`] (over HTTP/2 a body shorter than announced is a
+    /// malformed message, RFC 9113 section 8.1.1). Over HTTP/1.x the connection closes after it.
+    pub async fn start_with_length(
+        &mut self,
+        status: u16,
+        reason: &str,
+        headers: &Headers,
+        declared_length: u64,
+    ) -> Result<(), ExchangeError> {
+        self.check_final(status)?;
+        self.status = Some(status);
+        let is_head = self.request.is_head();
+        let body_follows = match &mut self.backend {
+            Backend::H1(h1) => {
+                h1.start_with_length(status, reason, headers, declared_length, is_head)
+                    .await?
+            }
+            Backend::H2(h2) => h2.start_with_length(status, headers, declared_length, is_head)?,
+        };
+        self.sent = if body_follows {
+            Sent::Streaming
+        } else {
+            Sent::Done
+        };
+        Ok(())
+    }
+
+    /// Writes `bytes` to the connection as they are, outside any framing: a status line no parser accepts, an
+    /// interim response after the final one, a chunked body cut short. HTTP/1.x only (HTTP/2 frames are the
+    /// `h2` crate's to write). Afterwards the exchange is faulted: nothing else is sent and the connection
+    /// closes when the handler returns.
+    pub async fn write_raw(&mut self, bytes: &[u8]) -> Result<(), ExchangeError> {
+        match &mut self.backend {
+            Backend::H1(h1) => {
+                self.sent = Sent::Faulted;
+                h1.write_raw(bytes).await?;
+                self.body_bytes += bytes.len() as u64;
+                Ok(())
+            }
+            Backend::H2(_) => Err(ExchangeError::Misuse(
+                "raw bytes cannot be written into an HTTP/2 connection",
+            )),
+        }
+    }
+
+    /// Ends the exchange by breaking it on purpose: see [`Fault`]. Whatever was sent stays sent.
+    pub async fn fault(&mut self, fault: Fault) -> Result<(), ExchangeError> {
+        match (&mut self.backend, fault) {
+            (Backend::H1(h1), Fault::Reset) => h1.reset(),
+            (Backend::H1(h1), Fault::Close) => h1.close().await,
+            (Backend::H2(h2), Fault::Reset) => h2.reset(),
+            (Backend::H2(_), Fault::Close) => {
+                return Err(ExchangeError::Misuse(
+                    "HTTP/2 cannot close one stream early except by a reset",
+                ));
+            }
+        }
+        self.sent = Sent::Faulted;
+        Ok(())
+    }
+
     /// Sends `101 Switching Protocols` with `headers` (which name the new protocol) and hands over the
     /// connection's byte stream. The connection closes when the handler returns. HTTP/1.1 only: HTTP/2 has no
     /// `101` (RFC 9113 section 8.6).
@@ -379,7 +457,7 @@ pub(crate) async fn run_handler(
                 Err(_) => Outcome::Broken,
             },
             Sent::Done => Outcome::Complete,
-            Sent::Upgraded => Outcome::Broken,
+            Sent::Upgraded | Sent::Faulted => Outcome::Broken,
         },
         Ok(Err(error)) => {
             match &error {

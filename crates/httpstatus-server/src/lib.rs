@@ -31,7 +31,7 @@ pub mod server;
 pub mod transport;
 
 pub use config::Config;
-pub use exchange::{Exchange, ExchangeError};
+pub use exchange::{Exchange, ExchangeError, Fault};
 pub use h1::connection::Upgraded;
 pub use handler::{BoxFuture, Handler};
 pub use request::{Protocol, Request};

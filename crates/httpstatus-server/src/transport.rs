@@ -28,6 +28,16 @@ impl Stream {
     pub fn is_tls(&self) -> bool {
         matches!(self, Stream::Tls(_))
     }
+
+    /// Makes closing the socket send a TCP RST instead of a FIN (`SO_LINGER` of zero): a reset the client
+    /// sees as "connection reset by peer". Only a deliberate fault does this.
+    pub(crate) fn reset_on_close(&self) {
+        let tcp = match self {
+            Stream::Plain(stream) => stream,
+            Stream::Tls(stream) => stream.get_ref().0,
+        };
+        let _ = tcp.set_zero_linger();
+    }
 }
 
 impl AsyncRead for Stream {

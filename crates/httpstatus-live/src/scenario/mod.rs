@@ -1,7 +1,8 @@
 //! `/scenario/...`: status codes produced by their real causes. Each family is one file: conditional
 //! requests ([`conditional`]), ranges ([`ranges`]), methods and content ([`content`], [`upload`]),
 //! authentication ([`auth`], [`digest`]), redirects ([`redirect`]), rate limits and availability
-//! ([`limits`]). What a scenario remembers between requests lives in a bounded [`state::StateStore`], under a
+//! ([`limits`]), and faults on purpose ([`faults`]). What a scenario remembers between requests lives in a
+//! bounded [`state::StateStore`], under a
 //! key the client chooses in the URL, so that tests are independent. Errors are RFC 9457 problem documents
 //! that say what went wrong and what is valid.
 
@@ -9,6 +10,7 @@ pub mod auth;
 pub mod conditional;
 pub mod content;
 pub mod digest;
+pub mod faults;
 pub mod limits;
 pub mod ranges;
 pub mod redirect;
@@ -118,6 +120,10 @@ const SCENARIOS: &[(&str, &str)] = &[
         "/scenario/flaky/{key}?fail=N&status=503",
         "fail N times, then succeed",
     ),
+    (
+        "/scenario/fault/{kind}",
+        "responses broken on purpose: resets, closes, silence, trickles, short bodies, trailers (list at /scenario/fault)",
+    ),
 ];
 
 /// Methods this server knows; any other is a 501 (RFC 9110 section 15.6.2). A known method a resource does
@@ -151,6 +157,7 @@ pub async fn handle(scenarios: &Scenarios, ex: &mut Exchange<'_>) -> Result<(), 
         "basic" | "bearer" | "digest" | "proxy" => auth::handle(scenarios, ex, &segments).await,
         "redirect" | "loop" => redirect::handle(ex, &segments).await,
         "rate-limit" | "maintenance" | "flaky" => limits::handle(scenarios, ex, &segments).await,
+        "fault" => faults::handle(ex, &segments[1..]).await,
         _ => {
             let detail = format!("no scenario at {path}; the scenarios are {}", list());
             send(ex, problem(404, &detail, json!({}))).await

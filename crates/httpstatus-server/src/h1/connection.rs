@@ -48,6 +48,8 @@ pub struct Connection {
     read_timer: Pin<Box<Sleep>>,
     /// How long one write may block.
     write_timeout: Duration,
+    /// Set by a deliberate reset: the connection is dropped with a TCP RST, without a FIN or lingering.
+    pub(crate) reset: bool,
 }
 
 /// Past this capacity the write buffer is released after use, so that one large response does not pin memory
@@ -62,7 +64,14 @@ impl Connection {
             write_buf: Vec::new(),
             read_timer: Box::pin(sleep_until(Instant::now() + write_timeout)),
             write_timeout,
+            reset: false,
         }
+    }
+
+    /// Arranges for the connection to end with a TCP RST when it is dropped (see [`Connection::reset`]).
+    pub(crate) fn reset_on_close(&mut self) {
+        self.stream.reset_on_close();
+        self.reset = true;
     }
 
     /// Reads the next request head. `first_byte_wait` bounds the wait for its first byte (no answer when it

@@ -188,6 +188,53 @@ impl<'c> H1<'c> {
         Ok(plan.sends_body)
     }
 
+    /// Writes a head with `Content-Length: declared_length` and no check of the body against it; the body
+    /// that follows goes out as it is, and the connection closes afterwards. Returns whether body bytes follow.
+    pub(crate) async fn start_with_length(
+        &mut self,
+        status: u16,
+        reason: &str,
+        headers: &Headers,
+        declared_length: u64,
+        is_head: bool,
+    ) -> Result<bool, ExchangeError> {
+        self.client_keep_alive = false;
+        let context = self.context(is_head, true);
+        let plan = plan_final_head(&context, status, BodyKind::Whole(declared_length));
+        self.keep_alive = false;
+        self.stream_framing = Framing::None;
+        self.conn.write_buf.clear();
+        encode_final_head(
+            status,
+            reason,
+            &http_date_bytes(),
+            headers,
+            self.version,
+            &plan,
+            &mut self.conn.write_buf,
+        );
+        self.conn.flush_write_buf().await?;
+        Ok(plan.sends_body)
+    }
+
+    /// Writes bytes outside any framing; the connection is not reused afterwards.
+    pub(crate) async fn write_raw(&mut self, bytes: &[u8]) -> Result<(), ExchangeError> {
+        self.keep_alive = false;
+        Ok(self.conn.write_all(bytes).await?)
+    }
+
+    /// The connection ends with a TCP RST when the exchange is over.
+    pub(crate) fn reset(&mut self) {
+        self.keep_alive = false;
+        self.conn.reset_on_close();
+    }
+
+    /// Sends a FIN now, whatever the response still owed.
+    pub(crate) async fn close(&mut self) {
+        self.keep_alive = false;
+        self.conn.shutdown().await;
+    }
+
     pub(crate) async fn send_chunk(&mut self, data: &[u8]) -> Result<(), ExchangeError> {
         self.conn.write_buf.clear();
         if self.stream_framing == Framing::Chunked {

@@ -76,6 +76,10 @@ pub(crate) async fn serve_connection(
             break;
         }
     }
+    if conn.reset {
+        // A deliberate reset: no FIN, no lingering; dropping the socket sends the RST.
+        return;
+    }
     conn.shutdown().await;
     if linger {
         conn.linger().await;

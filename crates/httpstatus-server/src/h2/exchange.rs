@@ -195,6 +195,32 @@ impl H2 {
         Ok(body_follows)
     }
 
+    /// Sends a final head announcing `declared_length` body bytes, whatever the body turns out to be.
+    pub(crate) fn start_with_length(
+        &mut self,
+        status: u16,
+        headers: &Headers,
+        declared_length: u64,
+        is_head: bool,
+    ) -> Result<bool, ExchangeError> {
+        let body_follows = !is_head && !status_has_no_body(status);
+        let head = self.final_head(status, headers, Some(declared_length))?;
+        let send = self
+            .respond
+            .send_response(head, !body_follows)
+            .map_err(h2_error)?;
+        self.send = Some(send);
+        Ok(body_follows)
+    }
+
+    /// Resets the stream with `INTERNAL_ERROR`, before or after the final head.
+    pub(crate) fn reset(&mut self) {
+        match &mut self.send {
+            Some(send) => send.send_reset(h2::Reason::INTERNAL_ERROR),
+            None => self.respond.send_reset(h2::Reason::INTERNAL_ERROR),
+        }
+    }
+
     pub(crate) async fn send_data(&mut self, data: Bytes) -> Result<(), ExchangeError> {
         self.send_all(data, false).await
     }
