@@ -14,6 +14,13 @@ use crate::request::{ProbeRequest, Protocol, Scheme};
 use crate::tls::{self, Seen, Trust};
 use crate::{h1, h2};
 
+/// Whether `host` is `localhost` or a name under it, which RFC 6761 section 6.3 reserves for the loopback
+/// address whatever the resolver says (curl and browsers do the same): `expired.localhost` reaches this machine.
+fn loopback_name(host: &str) -> bool {
+    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    host == "localhost" || host.ends_with(".localhost")
+}
+
 /// Runs one exchange, filling `transcript` and `clock` as it goes (so that what was seen survives a timeout).
 pub(crate) async fn run(
     request: &ProbeRequest,
@@ -22,10 +29,16 @@ pub(crate) async fn run(
     clock: &mut Clock,
 ) -> Result<(), String> {
     let target = &request.target;
-    let addrs: Vec<_> = tokio::net::lookup_host((target.host.as_str(), target.port))
-        .await
-        .map_err(|e| format!("cannot resolve {}: {e}", target.host))?
-        .collect();
+    let addrs: Vec<_> = match loopback_name(&target.host) {
+        true => vec![
+            std::net::SocketAddr::from(([127, 0, 0, 1], target.port)),
+            std::net::SocketAddr::from((std::net::Ipv6Addr::LOCALHOST, target.port)),
+        ],
+        false => tokio::net::lookup_host((target.host.as_str(), target.port))
+            .await
+            .map_err(|e| format!("cannot resolve {}: {e}", target.host))?
+            .collect(),
+    };
     clock.resolved = Some(Instant::now());
     let mut last = format!("{} has no address", target.host);
     let mut tcp = None;
@@ -108,5 +121,30 @@ pub(crate) async fn run(
     } else {
         transcript.protocol = "HTTP/1.1".into();
         h1::exchange(stream, request, transcript, clock).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::loopback_name;
+
+    #[test]
+    fn localhost_names_are_loopback() {
+        for name in [
+            "localhost",
+            "LOCALHOST.",
+            "expired.localhost",
+            "a.b.localhost",
+        ] {
+            assert!(loopback_name(name), "{name}");
+        }
+        for name in [
+            "localhost.example",
+            "notlocalhost",
+            "example.com",
+            "127.0.0.1",
+        ] {
+            assert!(!loopback_name(name), "{name}");
+        }
     }
 }

@@ -248,6 +248,13 @@ fn review_tls(request: &ProbeRequest, transcript: &Transcript, out: &mut Vec<War
             );
         }
     }
+    if tls.version == "TLSv1.2" {
+        warn(
+            out,
+            code_page(525),
+            "the server agreed to TLS 1.2 only, although this client offered TLS 1.3 (RFC 8446, 2018): clients that require TLS 1.3 fail the handshake here, and a CDN configured to reach its origin over TLS 1.3 only reports 525 SSL Handshake Failed",
+        );
+    }
     if request.target.scheme == Scheme::Https {
         if let Some(last) = transcript.final_head() {
             if last.header("strict-transport-security").is_none() {

@@ -3,6 +3,7 @@
 //! chose (`h2` or `http/1.1`), and answers plain HTTP sent to it with a 400 that says so. One connection limit
 //! covers both listeners.
 
+use std::collections::HashMap;
 use std::future::Future;
 use std::io;
 use std::sync::Arc;
@@ -12,7 +13,7 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, watch};
 use tokio::task::JoinSet;
 use tokio::time::timeout;
-use tokio_rustls::TlsAcceptor;
+use tokio_rustls::{LazyConfigAcceptor, TlsAcceptor};
 
 use crate::handler::Handler;
 use crate::log::access_log;
@@ -26,12 +27,19 @@ pub struct Listener {
     pub tcp: TcpListener,
     /// `Some` for HTTPS: the rustls configuration (certificate, ALPN `h2` and `http/1.1`).
     pub tls: Option<Arc<rustls::ServerConfig>>,
+    /// HTTPS: other configurations, chosen by the name the client sends in SNI (lowercase); any other name,
+    /// or none, gets `tls`.
+    pub tls_by_name: HashMap<String, Arc<rustls::ServerConfig>>,
 }
 
 impl Listener {
     /// Cleartext HTTP/1.1, and h2c for clients with prior knowledge.
     pub fn plain(tcp: TcpListener) -> Self {
-        Listener { tcp, tls: None }
+        Listener {
+            tcp,
+            tls: None,
+            tls_by_name: HashMap::new(),
+        }
     }
 
     /// HTTPS: HTTP/2 or HTTP/1.1 by ALPN.
@@ -39,8 +47,34 @@ impl Listener {
         Listener {
             tcp,
             tls: Some(config),
+            tls_by_name: HashMap::new(),
         }
     }
+
+    /// HTTPS where some server names get their own configuration (another certificate, other TLS versions).
+    pub fn tls_with_names(
+        tcp: TcpListener,
+        config: Arc<rustls::ServerConfig>,
+        by_name: HashMap<String, Arc<rustls::ServerConfig>>,
+    ) -> Self {
+        Listener {
+            tcp,
+            tls: Some(config),
+            tls_by_name: by_name,
+        }
+    }
+}
+
+/// How a TLS listener picks the configuration of a handshake.
+#[derive(Clone)]
+enum TlsChoice {
+    /// One configuration for every client.
+    Single(TlsAcceptor),
+    /// By the SNI name in the ClientHello, with a default.
+    ByName {
+        default: Arc<rustls::ServerConfig>,
+        by_name: Arc<HashMap<String, Arc<rustls::ServerConfig>>>,
+    },
 }
 
 /// Serves `handler` on one cleartext listener until `shutdown` resolves; see [`serve`].
@@ -101,7 +135,16 @@ async fn accept_loop(listener: Listener, shared: Arc<Shared>, stop: watch::Recei
     let mut connections = JoinSet::new();
     let stopping = stopped(stop.clone());
     tokio::pin!(stopping);
-    let acceptor = listener.tls.map(TlsAcceptor::from);
+    let acceptor = listener.tls.map(|config| {
+        if listener.tls_by_name.is_empty() {
+            TlsChoice::Single(TlsAcceptor::from(config))
+        } else {
+            TlsChoice::ByName {
+                default: config,
+                by_name: Arc::new(listener.tls_by_name),
+            }
+        }
+    });
     loop {
         let stream = tokio::select! {
             _ = &mut stopping => break,
@@ -196,7 +239,7 @@ const TLS_HANDSHAKE_RECORD: u8 = 0x16;
 /// Completes a TLS handshake and serves the protocol ALPN chose; plain HTTP gets a 400 that says what to do.
 async fn serve_tls(
     stream: TcpStream,
-    acceptor: TlsAcceptor,
+    acceptor: TlsChoice,
     shared: &Shared,
     stop: watch::Receiver<bool>,
 ) {
@@ -223,7 +266,23 @@ async fn serve_tls(
         // Not TLS and not HTTP: there is no one to answer in a language they speak.
         Some(_) => return,
     }
-    let Ok(Ok(tls)) = timeout(config.header_read_timeout, acceptor.accept(stream)).await else {
+    let handshake = async {
+        match acceptor {
+            TlsChoice::Single(acceptor) => acceptor.accept(stream).await,
+            TlsChoice::ByName { default, by_name } => {
+                let start =
+                    LazyConfigAcceptor::new(rustls::server::Acceptor::default(), stream).await?;
+                let chosen = start
+                    .client_hello()
+                    .server_name()
+                    .and_then(|name| by_name.get(&name.to_ascii_lowercase()))
+                    .cloned()
+                    .unwrap_or(default);
+                start.into_stream(chosen).await
+            }
+        }
+    };
+    let Ok(Ok(tls)) = timeout(config.header_read_timeout, handshake).await else {
         return;
     };
     let is_h2 = tls.get_ref().1.alpn_protocol() == Some(b"h2");

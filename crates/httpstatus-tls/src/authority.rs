@@ -17,6 +17,23 @@ pub(crate) struct Authority {
 }
 
 impl Authority {
+    /// A root CA kept in memory only, valid from a day ago for a year: a CA no client trusts.
+    pub(crate) fn ephemeral_root(common_name: &str) -> Result<Authority, TlsError> {
+        let now = SystemTime::now();
+        let params = ca_params(
+            common_name,
+            now - DAY,
+            now + 365 * DAY,
+            BasicConstraints::Unconstrained,
+        );
+        let key = KeyPair::generate()?;
+        let cert = params.self_signed(&key)?.der().clone();
+        Ok(Authority {
+            cert,
+            issuer: Issuer::new(params, key),
+        })
+    }
+
     /// A fresh key and a leaf certificate for it, signed by this CA.
     pub(crate) fn issue(&self, spec: &LeafSpec) -> Result<ChainAndKey, TlsError> {
         let params = spec.params()?;

@@ -2,6 +2,7 @@
 //! or SIGTERM, then shut down gracefully. Cleartext HTTP/1.1 and h2c on `--addr`; with `--tls`, HTTPS (HTTP/2
 //! or HTTP/1.1 by ALPN) on `--tls-addr`, with a certificate from the local CA unless `--cert`/`--key` give one.
 
+use std::collections::HashMap;
 use std::io::{self, Write};
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -91,10 +92,11 @@ fn positive_seconds(text: &str) -> Result<f64, String> {
 /// The rustls configuration for --tls: the given certificate, or one for localhost from the local CA (made on
 /// first use, with a note on stderr on how to trust it; stdout keeps the `listening on` lines first, for
 /// scripts).
-fn tls_config(args: &Args) -> io::Result<Arc<httpstatus_tls::rustls::ServerConfig>> {
+fn tls_config(args: &Args) -> io::Result<TlsSetup> {
     let mut out = io::stderr().lock();
     let invalid =
         |e: httpstatus_tls::TlsError| io::Error::new(io::ErrorKind::InvalidInput, e.to_string());
+    let mut by_name = HashMap::new();
     let certified = match (&args.cert, &args.key) {
         (Some(cert), Some(key)) => httpstatus_tls::load_pem_chain(cert, key).map_err(invalid)?,
         _ => {
@@ -117,11 +119,25 @@ fn tls_config(args: &Args) -> io::Result<Arc<httpstatus_tls::rustls::ServerConfi
                     ca.cert_path().display()
                 )?;
             }
+            // The broken-TLS hosts come from the same CA, made afresh at every start so they never go stale.
+            for host in
+                httpstatus_tls::broken_hosts(&ca, &[ALPN_H2, ALPN_HTTP_1_1]).map_err(invalid)?
+            {
+                by_name.insert(host.name.to_owned(), host.config);
+            }
             ca.issue(&LeafSpec::localhost()).map_err(invalid)?
         }
     };
-    httpstatus_tls::server_config(certified.chain, certified.key, &[ALPN_H2, ALPN_HTTP_1_1])
-        .map_err(invalid)
+    let config =
+        httpstatus_tls::server_config(certified.chain, certified.key, &[ALPN_H2, ALPN_HTTP_1_1])
+            .map_err(invalid)?;
+    Ok(TlsSetup { config, by_name })
+}
+
+/// The HTTPS port's configurations: the main one, and the broken-TLS hosts by SNI name.
+struct TlsSetup {
+    config: Arc<httpstatus_tls::rustls::ServerConfig>,
+    by_name: HashMap<String, Arc<httpstatus_tls::rustls::ServerConfig>>,
 }
 
 pub fn run(_context: &Context, args: &Args, out: &mut dyn Write) -> io::Result<Outcome> {
@@ -159,7 +175,14 @@ pub fn run(_context: &Context, args: &Args, out: &mut dyn Write) -> io::Result<O
                 addr.ip().to_string()
             };
             writeln!(out, "listening on https://{host}:{}", addr.port())?;
-            listeners.push(Listener::tls(listener, tls));
+            if !tls.by_name.is_empty() {
+                eprintln!(
+                    "broken-TLS hosts on the same port: https://{{expired,not-yet-valid,wrong-host,self-signed,\
+                     untrusted-root,incomplete-chain,tls12-only}}.localhost:{}",
+                    addr.port()
+                );
+            }
+            listeners.push(Listener::tls_with_names(listener, tls.config, tls.by_name));
         }
         out.flush()?;
         let site = Everything::new(args.public_url.as_deref().unwrap_or(&local));
