@@ -333,6 +333,7 @@ pub fn code_page(frame: &Frame, e: &Entry) -> String {
         }
         section_html(&mut main, "Related codes", &body);
     }
+    crate::constants::section(&mut main, e);
     sources_html(&mut main, e.sources);
     main.push_str("</article>\n");
     let description = format!("{code} {}: {}", e.name, e.summary);

@@ -13,6 +13,7 @@
 #![recursion_limit = "256"]
 
 pub mod api;
+pub mod constants;
 pub mod highlight;
 pub mod html;
 pub mod markdown;

@@ -5,6 +5,7 @@
 
 mod ca;
 mod choose;
+mod constants;
 mod export;
 mod list;
 mod logs;

@@ -203,6 +203,7 @@ pub fn page(out: &mut dyn Write, style: &Style, entry: &Entry) -> io::Result<()>
         section_heading(out, style, "Related codes")?;
         markdown(out, style, related.markdown)?;
     }
+    crate::constants::table(out, style, entry)?;
     if !entry.sources.is_empty() {
         section_heading(out, style, "Sources")?;
         for url in entry.sources {

@@ -5,13 +5,15 @@ require "json"
 require "rack"
 
 utils = Rack::Utils
-obsolete = utils.const_defined?(:OBSOLETE_SYMBOLS_TO_STATUS_CODES) ? utils::OBSOLETE_SYMBOLS_TO_STATUS_CODES : {}
-entries = utils::HTTP_STATUS_CODES.map do |code, phrase|
+# Rack 3 makes it a private constant: const_get still reads it.
+obsolete = utils.const_defined?(:OBSOLETE_SYMBOLS_TO_STATUS_CODES) ? utils.const_get(:OBSOLETE_SYMBOLS_TO_STATUS_CODES) : {}
+codes = (utils::HTTP_STATUS_CODES.keys + utils::SYMBOL_TO_STATUS_CODE.values + obsolete.values).uniq
+entries = codes.map do |code|
   {
     code: code,
     names: utils::SYMBOL_TO_STATUS_CODE.select { |_, c| c == code }.keys.map { |s| ":#{s}" },
     deprecated: obsolete.select { |_, c| c == code }.keys.map { |s| ":#{s}" },
-    phrase: phrase,
+    phrase: utils::HTTP_STATUS_CODES[code],
   }
 end
 puts JSON.generate({ version: Rack.release, entries: entries.sort_by { |e| e[:code] } })
