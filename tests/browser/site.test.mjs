@@ -100,8 +100,8 @@ test("the copy button copies the Node.js example", async () => {
   await browser.context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: server.url });
   const { page, seen } = await open("/429");
   const entry = await (await fetch(`${server.url}/api/v1/codes/429`)).json();
-  const node = entry.examples.find((x) => x.language === "javascript");
-  const figure = page.locator('figure[data-language="javascript"]').first();
+  const node = entry.examples.find((x) => x.language === "javascript" && x.framework === null);
+  const figure = page.locator('figure[data-language="javascript"]:not([data-framework])').first();
   const button = figure.locator("button.copy");
   await button.click();
   await page.waitForFunction((b) => b.textContent === "Copied", await button.elementHandle());

@@ -1,4 +1,5 @@
-// httpstatus: search as you type, keyboard navigation, copy buttons and the "Try it" button.
+// httpstatus: search as you type, keyboard navigation, copy buttons, the "Try it" button and the examples'
+// tabs (one per language and framework, the reader's choice remembered across pages).
 // The pages work without this file; it only adds to them.
 (function () {
   "use strict";
@@ -134,6 +135,69 @@
         navigator.clipboard.writeText(text).then(done, function () { button.textContent = "Copy failed"; });
       }
     });
+  });
+
+  // The examples, one group per language and framework: the groups become tabs. The choice is kept in
+  // localStorage as the group's flavour ("python/flask") and applied on every code page; a page without it
+  // shows the same language's standard-library group, else its first group.
+  var STORE = "httpstatus.examples";
+  function remembered() {
+    try { return localStorage.getItem(STORE) || ""; } catch (e) { return ""; }
+  }
+  function remember(flavour) {
+    try { localStorage.setItem(STORE, flavour); } catch (e) { /* storage disabled: the choice lasts this page */ }
+  }
+  Array.prototype.forEach.call(document.querySelectorAll(".example-groups"), function (box) {
+    var panels = Array.prototype.filter.call(box.children, function (el) { return el.classList.contains("example-group"); });
+    if (panels.length < 2) return;
+    var bar = document.createElement("div");
+    bar.className = "tabs";
+    bar.setAttribute("role", "tablist");
+    bar.setAttribute("aria-label", "Language and framework of the examples");
+    var tabs = panels.map(function (panel) {
+      var heading = panel.querySelector("h3");
+      var tab = document.createElement("button");
+      tab.type = "button";
+      tab.id = panel.id + "-tab";
+      tab.setAttribute("role", "tab");
+      tab.setAttribute("aria-controls", panel.id);
+      tab.setAttribute("data-flavour", panel.getAttribute("data-flavour"));
+      tab.textContent = heading ? heading.textContent : panel.getAttribute("data-flavour");
+      panel.setAttribute("role", "tabpanel");
+      panel.setAttribute("aria-labelledby", tab.id);
+      bar.appendChild(tab);
+      return tab;
+    });
+    function show(i, focus) {
+      tabs.forEach(function (tab, j) {
+        var on = i === j;
+        tab.setAttribute("aria-selected", on ? "true" : "false");
+        tab.tabIndex = on ? 0 : -1;
+        panels[j].hidden = !on;
+      });
+      if (focus) tabs[i].focus();
+    }
+    function find(flavour) {
+      for (var i = 0; i < panels.length; i++) if (panels[i].getAttribute("data-flavour") === flavour) return i;
+      return -1;
+    }
+    tabs.forEach(function (tab, i) {
+      tab.addEventListener("click", function () { show(i, false); remember(tab.getAttribute("data-flavour")); });
+      tab.addEventListener("keydown", function (ev) {
+        var next = { ArrowRight: i + 1, ArrowLeft: i - 1, Home: 0, End: tabs.length - 1 }[ev.key];
+        if (next === undefined) return;
+        ev.preventDefault();
+        next = (next + tabs.length) % tabs.length;
+        show(next, true);
+        remember(tabs[next].getAttribute("data-flavour"));
+      });
+    });
+    var wanted = remembered();
+    var at = find(wanted);
+    if (at < 0 && wanted) at = find(wanted.split("/")[0]);
+    box.classList.add("tabbed");
+    box.insertBefore(bar, box.firstChild);
+    show(at < 0 ? 0 : at, false);
   });
 
   Array.prototype.forEach.call(document.querySelectorAll("button.try-button"), function (button) {

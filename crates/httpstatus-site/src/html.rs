@@ -4,7 +4,8 @@
 use std::fmt::Write as _;
 
 use httpstatus_catalog::choose::{self, Next, Step};
-use httpstatus_catalog::{Class, Entry, Guide, Hit, Lookup};
+use httpstatus_catalog::entry::{FRAMEWORKS, framework_label};
+use httpstatus_catalog::{Class, Entry, Example, Guide, Hit, Lookup};
 
 use crate::highlight::highlight;
 use crate::markdown::to_html;
@@ -382,29 +383,84 @@ fn sources_html(out: &mut String, sources: &[&str]) {
     );
 }
 
+/// The Examples section. The raw exchanges and configuration come first; then the programs, grouped per
+/// language and framework (Node.js, Express, Fastify, axios, Python, FastAPI, Flask, Django, Requests, HTTPX),
+/// each group a `<section>` under its own `<h3>`. Without JavaScript every group is shown; `site.js` turns
+/// the groups into tabs and remembers the reader's choice.
 fn examples(out: &mut String, e: &Entry) {
     out.push_str("<section aria-labelledby=\"examples\"><h2 id=\"examples\">Examples</h2>\n");
-    for (i, x) in e.examples.iter().enumerate() {
-        let label = x.label();
-        let role = match x.role {
-            "server" => " · server",
-            "client" => " · client",
-            _ => "",
-        };
-        if !x.intro.is_empty() {
-            out.push_str(&to_html(x.intro, true));
-        }
-        let _ = writeln!(
-            out,
-            "<figure class=\"example\" data-language=\"{lang}\"><figcaption><span class=\"lang\">{label}{role}</span> {title}\
-             <button type=\"button\" class=\"copy\" data-copy=\"ex{i}\" hidden>Copy</button></figcaption>\
-             <pre id=\"ex{i}\"><code class=\"language-{lang}\">{code}</code></pre></figure>",
-            lang = x.language,
-            title = escape(x.title),
-            code = highlight(x.language, x.code),
+    let is_program = |x: &Example| matches!(x.language, "javascript" | "python");
+    let mut index = 0;
+    for x in e.examples.iter().filter(|x| !is_program(x)) {
+        example_figure(out, x, index);
+        index += 1;
+    }
+    let mut flavours: Vec<(&str, Option<&str>)> = Vec::new();
+    for language in ["javascript", "python"] {
+        flavours.push((language, None));
+        flavours.extend(
+            FRAMEWORKS
+                .iter()
+                .filter(|(lang, _)| *lang == language)
+                .map(|(lang, name)| (*lang, Some(*name))),
         );
     }
+    let groups: Vec<_> = flavours
+        .into_iter()
+        .filter_map(|(language, framework)| {
+            let members: Vec<&Example> = e
+                .examples
+                .iter()
+                .filter(|x| x.language == language && x.framework == framework)
+                .collect();
+            (!members.is_empty()).then_some((language, framework, members))
+        })
+        .collect();
+    if !groups.is_empty() {
+        out.push_str("<div class=\"example-groups\">\n");
+        for (language, framework, members) in groups {
+            let key = framework.unwrap_or(language);
+            let flavour = framework.map_or(language.to_owned(), |f| format!("{language}/{f}"));
+            let _ = writeln!(
+                out,
+                "<section class=\"example-group\" id=\"examples-{key}\" data-flavour=\"{flavour}\" \
+                 aria-labelledby=\"examples-{key}-h\"><h3 id=\"examples-{key}-h\">{label}</h3>",
+                label = framework_label(language, framework),
+            );
+            for x in members {
+                example_figure(out, x, index);
+                index += 1;
+            }
+            out.push_str("</section>\n");
+        }
+        out.push_str("</div>\n");
+    }
     out.push_str("<p class=\"small\">Every Node.js and Python example here is compiled by our tests, and every server example is started and its responses checked on the wire.</p>\n</section>\n");
+}
+
+fn example_figure(out: &mut String, x: &Example, i: usize) {
+    let role = match x.role {
+        "server" => " · server",
+        "client" => " · client",
+        _ => "",
+    };
+    if !x.intro.is_empty() {
+        out.push_str(&to_html(x.intro, true));
+    }
+    let framework = x
+        .framework
+        .map(|f| format!(" data-framework=\"{f}\""))
+        .unwrap_or_default();
+    let _ = writeln!(
+        out,
+        "<figure class=\"example\" data-language=\"{lang}\"{framework}><figcaption><span class=\"lang\">{label}{role}</span> {title}\
+         <button type=\"button\" class=\"copy\" data-copy=\"ex{i}\" hidden>Copy</button></figcaption>\
+         <pre id=\"ex{i}\"><code class=\"language-{lang}\">{code}</code></pre></figure>",
+        label = x.framework_label(),
+        lang = x.language,
+        title = escape(x.title),
+        code = highlight(x.language, x.code),
+    );
 }
 
 fn try_it(frame: &Frame, e: &Entry, out: &mut String) {

@@ -33,10 +33,11 @@ fn code_pages_use_the_catalog_wording() {
         }
         for x in e.examples {
             assert!(
-                html.contains(&format!("<span class=\"lang\">{}", x.label())),
-                "{}: the {} label",
+                html.contains(&format!("<span class=\"lang\">{}", x.framework_label())),
+                "{}: the {} label of `{}`",
                 e.code,
-                x.language
+                x.framework_label(),
+                x.title
             );
         }
         for title in SECTION_TITLES {
