@@ -14,6 +14,9 @@ mod normalize;
 #[path = "build/constants.rs"]
 mod constants;
 
+#[path = "build/reproduce.rs"]
+mod reproduce;
+
 use std::collections::BTreeMap;
 
 use httpstatus_content::{
@@ -32,6 +35,7 @@ fn main() {
         content.join("guides"),
         content.join("choose.toml"),
         content.join("constants"),
+        content.join("reproduce.toml"),
         PathBuf::from("build"),
         data.clone(),
     ] {
@@ -133,6 +137,11 @@ fn generate(content: &Path, data: &Path) -> Result<String, Vec<String>> {
         errors.extend(e);
         Vec::new()
     });
+    let reproductions = reproduce::read(&content.join("reproduce.toml"), &with_pages)
+        .unwrap_or_else(|e| {
+            errors.push(e);
+            Vec::new()
+        });
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -158,6 +167,7 @@ fn generate(content: &Path, data: &Path) -> Result<String, Vec<String>> {
     write_search_index(&mut out, &pages);
     let out_dir = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
     constants::write(&mut out, &ecosystems, &out_dir);
+    reproduce::write(&mut out, &reproductions);
     writeln!(
         out,
         "pub(crate) const SECTION_TITLES: [&str; 7] = {:?};",

@@ -305,7 +305,7 @@ impl Entry {
 impl Serialize for Entry {
     /// The one JSON shape shared by the CLI (`httpstatus CODE --json`) and the API (`/api/v1/codes/CODE`).
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut s = serializer.serialize_struct("Entry", 22)?;
+        let mut s = serializer.serialize_struct("Entry", 23)?;
         s.serialize_field("code", &self.code)?;
         s.serialize_field("name", self.name)?;
         s.serialize_field("iana_name", &self.iana_name)?;
@@ -327,6 +327,28 @@ impl Serialize for Entry {
         s.serialize_field("client_sees", &self.client_sees)?;
         s.serialize_field("low_confidence", &self.low_confidence)?;
         s.serialize_field("constants", &crate::constants::for_code(self.code))?;
+        s.serialize_field(
+            "reproduce",
+            &crate::reproduce::for_code(self.code).map(ReproduceJson),
+        )?;
+        s.end()
+    }
+}
+
+/// A reproduction in the entry's JSON: the case, its command templates (`{base}` for the live server) and the
+/// commands for `httpstatus serve` on this machine.
+struct ReproduceJson(&'static crate::reproduce::Reproduction);
+
+impl Serialize for ReproduceJson {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let r = self.0;
+        let mut s = serializer.serialize_struct("Reproduce", 6)?;
+        s.serialize_field("title", r.title)?;
+        s.serialize_field("steps", r.steps)?;
+        s.serialize_field("commands", &r.commands(&crate::reproduce::Target::LOCAL))?;
+        s.serialize_field("expect", r.expect)?;
+        s.serialize_field("explain", r.explain)?;
+        s.serialize_field("needs_tls", &r.needs_tls())?;
         s.end()
     }
 }

@@ -6,6 +6,7 @@
 //!   treated as 200), and a clear error for what is not a status code (42, 600, 1000).
 //! - [`choose`]: the "which status code should I send?" decision tree and a walk through it.
 //! - [`constants`]: what libraries (Python, Node, Go, Rust, Java, Spring, .NET, Symfony, Rack) call each code.
+//! - [`reproduce`]: the curl commands that make the live server produce a code from its real cause.
 //! - [`search`]: ranked, deterministic, in-process search over names, old names, synonyms, vendors and text.
 //! - The data itself is generated at build time from `content/` by `build.rs`, which validates every file.
 //!
@@ -17,6 +18,7 @@ pub mod entry;
 #[path = "../../httpstatus-content/src/kinds.rs"]
 mod kinds;
 mod normalize;
+pub mod reproduce;
 pub mod search;
 
 pub use entry::{
@@ -30,6 +32,7 @@ mod generated {
     use crate::choose::{Answer, Next, Step};
     use crate::constants::{Constant, Ecosystem};
     use crate::entry::*;
+    use crate::reproduce::Reproduction;
     include!(concat!(env!("OUT_DIR"), "/catalog.rs"));
 }
 

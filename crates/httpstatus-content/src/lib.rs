@@ -7,6 +7,7 @@
 //! - [`kinds`]: the registration status and retry kinds, shared with the catalog (which includes the file).
 //! - [`choose`]: the "which status code should I send?" decision tree and its rules.
 //! - [`constants`]: what each library (Python, Go, Spring...) calls a code, one file per ecosystem.
+//! - [`reproduce`]: the curl commands that make the live server produce a code from its real cause.
 //!
 //! Everything here is pure: text in, typed data or a [`ContentError`] naming the file and the reason out.
 //! The catalog's build script is the main user; `check-content` runs the same checks on single files.
@@ -17,6 +18,7 @@ pub mod kinds;
 pub mod markdown;
 pub mod page;
 pub mod registry;
+pub mod reproduce;
 
 pub use choose::{Tree, parse_choose};
 pub use constants::{CodeConstant, Ecosystem, check_ecosystems, parse_constants};
@@ -25,6 +27,7 @@ pub use page::{
     parse_guide,
 };
 pub use registry::{Registry, RegistryStatus};
+pub use reproduce::{Case, parse_reproduce};
 
 /// A content problem: which file, and what is wrong with it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -245,6 +245,14 @@ pub fn openapi(public_url: &str) -> Value {
                 "flags": {"type": "object", "properties": {"interim": {"type": "boolean"}, "body_allowed": {"type": "boolean"}, "cacheable": {"type": "boolean"}, "retry": {"type": "string", "enum": ["not-applicable", "no", "after-delay", "idempotent-only"]}}},
                 "client_sees": {"type": "boolean"},
                 "constants": crate::constants::schema(),
+                "reproduce": {"type": ["object", "null"], "required": ["title", "steps", "commands", "expect", "explain", "needs_tls"], "properties": {
+                    "title": {"type": "string"},
+                    "steps": {"type": "array", "items": {"type": "string"}},
+                    "commands": {"type": "array", "items": {"type": "string"}},
+                    "expect": {"type": "array", "items": {"type": "integer"}},
+                    "explain": {"type": "string"},
+                    "needs_tls": {"type": "boolean"}
+                }},
                 "low_confidence": {"type": "boolean"}
             }},
             "Unassigned": {"type": "object", "required": ["code", "assigned", "name", "class", "official", "treat_as", "explanation"], "properties": {

@@ -290,6 +290,7 @@ pub fn code_page(frame: &Frame, e: &Entry) -> String {
         main.push_str("<p class=\"note\">Low confidence: the only sources for this code are weak. Treat it with care.</p>\n");
     }
     try_it(frame, e, &mut main);
+    crate::reproduce::section(frame, e, &mut main);
     for section in e.sections.iter().filter(|s| s.title != "Related codes") {
         section_html(&mut main, section.title, &to_html(section.markdown, false));
         if section.title == "Headers that go with it" {

@@ -17,6 +17,7 @@ pub mod constants;
 pub mod highlight;
 pub mod html;
 pub mod markdown;
+pub mod reproduce;
 
 use std::collections::HashMap;
 use std::io::Write as _;

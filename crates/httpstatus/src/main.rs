@@ -11,6 +11,7 @@ mod list;
 mod logs;
 mod probe;
 mod render;
+mod reproduce;
 mod search;
 mod serve;
 mod show;

@@ -83,7 +83,7 @@ impl Style {
         self.paint(colour, text)
     }
 
-    fn inline_code(&self, text: &str) -> String {
+    pub(crate) fn inline_code(&self, text: &str) -> String {
         self.paint("33", text)
     }
 }
@@ -203,6 +203,7 @@ pub fn page(out: &mut dyn Write, style: &Style, entry: &Entry) -> io::Result<()>
         section_heading(out, style, "Related codes")?;
         markdown(out, style, related.markdown)?;
     }
+    crate::reproduce::section(out, style, entry)?;
     crate::constants::table(out, style, entry)?;
     if !entry.sources.is_empty() {
         section_heading(out, style, "Sources")?;
@@ -213,7 +214,7 @@ pub fn page(out: &mut dyn Write, style: &Style, entry: &Entry) -> io::Result<()>
     Ok(())
 }
 
-fn section_heading(out: &mut dyn Write, style: &Style, title: &str) -> io::Result<()> {
+pub(crate) fn section_heading(out: &mut dyn Write, style: &Style, title: &str) -> io::Result<()> {
     writeln!(out)?;
     writeln!(out, "{}", style.heading(&title.to_uppercase()))
 }
