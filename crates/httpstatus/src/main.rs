@@ -42,6 +42,7 @@ struct Cli {
 const AFTER_HELP: &str = "Examples:
   httpstatus 429                 the whole page for 429 Too Many Requests
   httpstatus 502 --short         one line
+  httpstatus 429 --lang python   only the Python examples (--framework flask,express: only those)
   httpstatus search upstream timed out
   httpstatus list --class 4xx --unofficial
   httpstatus choose              which code should I send? one question at a time
@@ -108,6 +109,12 @@ fn with_default_command(mut args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsSt
         if word == "--color" {
             i += 2;
             continue;
+        }
+        // Options only `show` has: `httpstatus --lang python 429`.
+        let option = word.split('=').next().unwrap_or_default();
+        if matches!(option, "--lang" | "--framework" | "--short") {
+            args.insert(i, "show".into());
+            break;
         }
         if word.starts_with('-') && word != "-" {
             i += 1;
@@ -190,6 +197,14 @@ mod tests {
         assert_eq!(
             words(&["httpstatus", "--color", "never", "42"]),
             ["httpstatus", "--color", "never", "show", "42"]
+        );
+        assert_eq!(
+            words(&["httpstatus", "--lang", "python", "429"]),
+            ["httpstatus", "show", "--lang", "python", "429"]
+        );
+        assert_eq!(
+            words(&["httpstatus", "--json", "--framework=flask", "429"]),
+            ["httpstatus", "--json", "show", "--framework=flask", "429"]
         );
     }
 

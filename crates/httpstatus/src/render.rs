@@ -5,7 +5,7 @@
 
 use std::io::{self, IsTerminal, Write};
 
-use httpstatus_catalog::{Entry, Lookup};
+use httpstatus_catalog::{Entry, Example, Lookup};
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 /// When to colour output.
@@ -88,8 +88,15 @@ impl Style {
     }
 }
 
-/// Writes an entry's whole page.
-pub fn page(out: &mut dyn Write, style: &Style, entry: &Entry) -> io::Result<()> {
+/// Writes an entry's whole page, with the given examples (all of `entry.examples`, or those the reader
+/// asked for); `no_examples` is said in their place when none are left.
+pub fn page(
+    out: &mut dyn Write,
+    style: &Style,
+    entry: &Entry,
+    examples: &[&Example],
+    no_examples: Option<&str>,
+) -> io::Result<()> {
     let title = format!("{} {}", entry.code_text(), entry.name);
     writeln!(out, "{}", style.code(entry.code, &title))?;
     let mut facts = vec![format!(
@@ -174,8 +181,11 @@ pub fn page(out: &mut dyn Write, style: &Style, entry: &Entry) -> io::Result<()>
         }
     }
     section_heading(out, style, "Examples")?;
-    for example in entry.examples {
-        let label = example.label();
+    if let Some(text) = no_examples {
+        writeln!(out, "{}", wrap(text, style.width, ""))?;
+    }
+    for example in examples {
+        let label = example.framework_label();
         if !example.intro.is_empty() {
             markdown(out, style, example.intro)?;
             writeln!(out)?;

@@ -436,7 +436,11 @@ fn the_cli_uses_the_catalog_wording() {
             assert!(flat.contains(&words), "{code}: missing {words:?}");
         }
         for x in entry.examples {
-            assert!(text.contains(x.label()), "{code}: the {} label", x.language);
+            assert!(
+                text.contains(x.framework_label()),
+                "{code}: the {} label",
+                x.framework_label()
+            );
         }
         for url in entry.sources {
             assert!(text.contains(url), "{code}: source {url}");
@@ -444,4 +448,160 @@ fn the_cli_uses_the_catalog_wording() {
     }
     let text = stdout(&httpstatus(&["--color", "never", "405"]));
     assert!(text.contains("must carry Allow"), "{text}");
+}
+
+/// The examples `httpstatus CODE --json ARGS...` keeps, as `(language, framework)`.
+fn kept_examples(code: u16, args: &[&str]) -> Vec<(String, Option<String>)> {
+    let code = format!("{code:03}");
+    let o = httpstatus(&[&[code.as_str(), "--json"][..], args].concat());
+    assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    v["examples"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| {
+            (
+                x["language"].as_str().unwrap().to_owned(),
+                x["framework"].as_str().map(str::to_owned),
+            )
+        })
+        .collect()
+}
+
+/// A code with examples in both languages and at least one framework example.
+fn code_with_framework_examples() -> &'static httpstatus_catalog::Entry {
+    httpstatus_catalog::entries()
+        .iter()
+        .filter(|e| {
+            e.examples.iter().any(|x| x.language == "javascript")
+                && e.examples.iter().any(|x| x.language == "python")
+        })
+        .max_by_key(|e| e.examples.iter().filter(|x| x.framework.is_some()).count())
+        .filter(|e| e.examples.iter().any(|x| x.framework.is_some()))
+        .expect("a code page with framework examples")
+}
+
+#[test]
+fn lang_keeps_one_languages_examples_under_any_alias() {
+    let entry = code_with_framework_examples();
+    for (aliases, language) in [
+        (&["python", "py", "PY", "Python"][..], "python"),
+        (
+            &["node", "javascript", "js", "JS", "Node"][..],
+            "javascript",
+        ),
+    ] {
+        let expected: Vec<(String, Option<String>)> = entry
+            .examples
+            .iter()
+            .filter(|x| x.language == language)
+            .map(|x| (x.language.to_owned(), x.framework.map(str::to_owned)))
+            .collect();
+        assert!(!expected.is_empty());
+        for alias in aliases {
+            assert_eq!(
+                kept_examples(entry.code, &["--lang", alias]),
+                expected,
+                "--lang {alias}"
+            );
+        }
+    }
+    // The text page: the kept examples' titles are there, the others' are not.
+    let code = entry.code_text();
+    let text = stdout(&httpstatus(&[
+        "--color", "never", &code, "--lang", "python",
+    ]));
+    for x in entry.examples {
+        let shared = entry
+            .examples
+            .iter()
+            .any(|y| y.language == "python" && y.title == x.title);
+        if x.language == "python" {
+            assert!(text.contains(x.title), "{code}: `{}` is missing", x.title);
+        } else if !shared {
+            assert!(!text.contains(x.title), "{code}: `{}` is shown", x.title);
+        }
+    }
+    // The options may come before the code.
+    let before = stdout(&httpstatus(&[
+        "--color", "never", "--lang", "python", &code,
+    ]));
+    assert_eq!(before, text);
+}
+
+#[test]
+fn framework_keeps_those_frameworks_case_insensitive_repeatable_or_comma_separated() {
+    let entry = code_with_framework_examples();
+    let names: Vec<&str> = entry.examples.iter().filter_map(|x| x.framework).collect();
+    let first = names[0];
+    let upper = first.to_ascii_uppercase();
+    let only_first = kept_examples(entry.code, &["--framework", &upper]);
+    assert!(!only_first.is_empty());
+    assert!(
+        only_first.iter().all(|(_, f)| f.as_deref() == Some(first)),
+        "{only_first:?}"
+    );
+    assert_eq!(
+        only_first.len(),
+        names.iter().filter(|n| **n == first).count()
+    );
+    // Two frameworks, the two ways of giving them; with --lang, an example matching either is kept.
+    let other = if first == "flask" { "express" } else { "flask" };
+    let comma = kept_examples(entry.code, &["--framework", &format!("{first},{other}")]);
+    let repeated = kept_examples(entry.code, &["--framework", first, "--framework", other]);
+    assert_eq!(comma, repeated);
+    assert!(
+        comma
+            .iter()
+            .all(|(_, f)| f.as_deref() == Some(first) || f.as_deref() == Some(other))
+    );
+    let either = kept_examples(entry.code, &["--lang", "js", "--framework", first]);
+    let expected = entry
+        .examples
+        .iter()
+        .filter(|x| x.language == "javascript" || x.framework == Some(first))
+        .count();
+    assert_eq!(either.len(), expected);
+}
+
+#[test]
+fn a_framework_the_page_lacks_is_said_and_an_unknown_one_exits_2() {
+    let lacking = httpstatus_catalog::entries()
+        .iter()
+        .find(|e| !e.examples.iter().any(|x| x.framework == Some("django")))
+        .expect("a page without a Django example");
+    let code = lacking.code_text();
+    let o = httpstatus(&["--color", "never", &code, "--framework", "django"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(
+        text.contains(&format!("No Django example for {code}; this page has ")),
+        "{text}"
+    );
+    assert!(kept_examples(lacking.code, &["--framework", "django"]).is_empty());
+
+    for (args, valid) in [
+        (
+            &["429", "--framework", "koa"][..],
+            "valid: express, fastify, axios, fastapi, flask, django, requests, httpx",
+        ),
+        (
+            &["429", "--framework", "flask,rails"][..],
+            "valid: express, fastify, axios, fastapi, flask, django, requests, httpx",
+        ),
+        (
+            &["429", "--lang", "ruby"][..],
+            "valid: node, javascript, js, python, py",
+        ),
+        (
+            &["--lang", "go", "429"][..],
+            "valid: node, javascript, js, python, py",
+        ),
+    ] {
+        let o = httpstatus(args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert!(stderr(&o).contains(valid), "{args:?}: {}", stderr(&o));
+        assert!(o.stdout.is_empty(), "{args:?}");
+    }
 }
