@@ -42,6 +42,14 @@ impl Live {
     pub fn new() -> Self {
         Live::default()
     }
+
+    /// The live endpoints with the scenarios' state in `store` (shared by several servers, say) instead of
+    /// this process's memory.
+    pub fn with_store(store: std::sync::Arc<dyn scenario::state::StateStore>) -> Self {
+        Live {
+            scenarios: scenario::Scenarios::new(store),
+        }
+    }
 }
 
 impl Handler for Live {

@@ -74,8 +74,13 @@ pub struct Everything {
 impl Everything {
     /// `public_url` is the address the site is reached at, used in canonical links and curl examples.
     pub fn new(public_url: &str) -> Self {
+        Everything::with_live(public_url, Live::new())
+    }
+
+    /// The same with the live endpoints given (their scenarios' state in Redis, say).
+    pub fn with_live(public_url: &str, live: Live) -> Self {
         Everything {
-            live: Live::new(),
+            live,
             pages: Pages::new(Arc::new(Site::new(public_url))),
         }
     }

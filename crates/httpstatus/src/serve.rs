@@ -9,7 +9,8 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use httpstatus_live::Everything;
+use httpstatus_live::scenario::redis_store::RedisStore;
+use httpstatus_live::{Everything, Live};
 use httpstatus_server::{Config, Listener};
 use httpstatus_tls::{ALPN_H2, ALPN_HTTP_1_1, LeafSpec, LocalCa};
 
@@ -71,6 +72,11 @@ pub struct Args {
     #[arg(long, value_name = "URL")]
     public_url: Option<String>,
 
+    /// Where the scenarios keep their state: `memory` (this process, bounded) or `redis://HOST:PORT[/DB]`, so
+    /// that several servers behind one load balancer give the same answers to the same key
+    #[arg(long, default_value = "memory", value_name = "memory|redis://HOST:PORT", value_parser = state_url)]
+    state: String,
+
     /// No access log
     #[arg(long, conflicts_with = "log")]
     quiet: bool,
@@ -78,6 +84,16 @@ pub struct Args {
     /// An access log line per response on stderr (the default)
     #[arg(long)]
     log: bool,
+}
+
+fn state_url(text: &str) -> Result<String, String> {
+    if text == "memory" || text.starts_with("redis://") {
+        Ok(text.to_owned())
+    } else {
+        Err(format!(
+            "{text:?} is not a state store: use memory, or redis://HOST:PORT[/DB]"
+        ))
+    }
 }
 
 fn positive_seconds(text: &str) -> Result<f64, String> {
@@ -162,6 +178,15 @@ pub fn run(_context: &Context, args: &Args, out: &mut dyn Write) -> io::Result<O
         None
     };
     runtime.block_on(async {
+        // The state store first: a server that cannot reach it must not announce an address.
+        let live = if args.state == "memory" {
+            Live::new()
+        } else {
+            let store = RedisStore::connect(&args.state)
+                .await
+                .map_err(|e| io::Error::new(io::ErrorKind::ConnectionRefused, e))?;
+            Live::with_store(Arc::new(store))
+        };
         let listener = bind(args.addr).await?;
         let local = format!("http://{}", listener.local_addr()?);
         writeln!(out, "listening on {local}")?;
@@ -185,7 +210,7 @@ pub fn run(_context: &Context, args: &Args, out: &mut dyn Write) -> io::Result<O
             listeners.push(Listener::tls_with_names(listener, tls.config, tls.by_name));
         }
         out.flush()?;
-        let site = Everything::new(args.public_url.as_deref().unwrap_or(&local));
+        let site = Everything::with_live(args.public_url.as_deref().unwrap_or(&local), live);
         httpstatus_server::serve(listeners, config, Arc::new(site), shutdown_signal()).await
     })?;
     Ok(Outcome::Found)

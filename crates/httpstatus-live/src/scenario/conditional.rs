@@ -15,7 +15,7 @@ use sha2::{Digest, Sha256};
 
 use super::{
     Body, Params, Scenarios, bad_request, method_not_allowed, parse_key, problem, read_limited,
-    send, too_large,
+    send, too_large, unavailable,
 };
 use httpstatus_server::{Exchange, ExchangeError, Response};
 
@@ -127,7 +127,10 @@ pub async fn handle(
     let mut new_body: Option<(Bytes, String)> = None;
     for _ in 0..RETRIES {
         let now = unix_now();
-        let stored = scenarios.store().get(&store_key).await;
+        let stored = match scenarios.store().get(&store_key).await {
+            Ok(stored) => stored,
+            Err(e) => return send(ex, unavailable(&e)).await,
+        };
         let current = stored
             .as_deref()
             .and_then(Resource::decode)
@@ -181,12 +184,14 @@ pub async fn handle(
                 }
             }
         };
-        if scenarios
+        match scenarios
             .store()
             .compare_and_set(&store_key, stored.as_deref(), Some(next.encode()), TTL)
             .await
         {
-            return send(ex, written(&method, &key, &current, &next)).await;
+            Ok(true) => return send(ex, written(&method, &key, &current, &next)).await,
+            Ok(false) => {}
+            Err(e) => return send(ex, unavailable(&e)).await,
         }
     }
     let detail = "the resource kept changing under other requests; try again";

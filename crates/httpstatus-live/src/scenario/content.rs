@@ -12,7 +12,7 @@ use serde_json::{Map, Value, json};
 
 use super::{
     Body, Params, Scenarios, bad_request, json_response, media_type, method_not_allowed, parse_key,
-    problem, read_limited, send, too_large,
+    problem, read_limited, send, too_large, unavailable,
 };
 use httpstatus_server::{Exchange, ExchangeError, Response};
 
@@ -66,18 +66,20 @@ pub async fn handle(
     }
     let store_key = format!("items:{key}");
     let response = match (method.as_str(), name) {
-        ("GET" | "HEAD", None) => {
-            let collection = load(scenarios, &store_key).await.0;
-            let items: Vec<&Value> = collection.items.values().collect();
-            json_response(200, &json!({ "items": items }))
-        }
-        ("GET" | "HEAD", Some(name)) => {
-            let collection = load(scenarios, &store_key).await.0;
-            match collection.items.get(&name) {
+        ("GET" | "HEAD", None) => match load(scenarios, &store_key).await {
+            Ok((collection, _)) => {
+                let items: Vec<&Value> = collection.items.values().collect();
+                json_response(200, &json!({ "items": items }))
+            }
+            Err(unavailable) => unavailable,
+        },
+        ("GET" | "HEAD", Some(name)) => match load(scenarios, &store_key).await {
+            Ok((collection, _)) => match collection.items.get(&name) {
                 Some(item) => json_response(200, item),
                 None => missing(&collection, &name),
-            }
-        }
+            },
+            Err(unavailable) => unavailable,
+        },
         ("POST", None) => match json_body(ex, JSON).await? {
             Err(refusal) => refusal,
             Ok(body) => match validate(&body, true) {
@@ -258,8 +260,16 @@ impl Collection {
     }
 }
 
-async fn load(scenarios: &Scenarios, store_key: &str) -> (Collection, Option<Bytes>) {
-    let stored = scenarios.store().get(store_key).await;
+/// The collection and its stored form, or the 503 that says the store is unavailable.
+async fn load(
+    scenarios: &Scenarios,
+    store_key: &str,
+) -> Result<(Collection, Option<Bytes>), Response> {
+    let stored = scenarios
+        .store()
+        .get(store_key)
+        .await
+        .map_err(|e| unavailable(&e))?;
     let value: Value = stored
         .as_deref()
         .and_then(|b| serde_json::from_slice(b).ok())
@@ -276,7 +286,7 @@ async fn load(scenarios: &Scenarios, store_key: &str) -> (Collection, Option<Byt
             })
             .unwrap_or_default(),
     };
-    (collection, stored)
+    Ok((collection, stored))
 }
 
 fn missing(collection: &Collection, name: &str) -> Response {
@@ -304,17 +314,22 @@ async fn modify(
     mut change: impl FnMut(&mut Collection) -> Change,
 ) -> Response {
     for _ in 0..RETRIES {
-        let (mut collection, stored) = load(scenarios, store_key).await;
+        let (mut collection, stored) = match load(scenarios, store_key).await {
+            Ok(loaded) => loaded,
+            Err(unavailable) => return unavailable,
+        };
         let response = match change(&mut collection) {
             Change::Write(response) => response,
             Change::Refuse(refusal) => return refusal,
         };
-        if scenarios
+        match scenarios
             .store()
             .compare_and_set(store_key, stored.as_deref(), Some(collection.encode()), TTL)
             .await
         {
-            return response;
+            Ok(true) => return response,
+            Ok(false) => {}
+            Err(e) => return unavailable(&e),
         }
     }
     problem(

@@ -10,7 +10,7 @@ use bytes::Bytes;
 use serde_json::json;
 
 use super::{Params, Scenarios, bad_request, json_response, method_not_allowed, parse_key};
-use super::{problem, send};
+use super::{problem, send, unavailable};
 use httpstatus_server::{Exchange, ExchangeError, Response};
 
 /// Largest quota, and longest window in seconds.
@@ -76,10 +76,14 @@ async fn rate_limit(scenarios: &Scenarios, key: &str, params: &Params) -> Result
     let window = params.integer("window", 1, MAX_WINDOW, 10, "seconds")?;
     // The policy is part of the key: changing it starts a new window.
     let store_key = format!("rate:{key}:{limit}:{window}");
-    let (count, left) = scenarios
+    let (count, left) = match scenarios
         .store()
         .increment(&store_key, Duration::from_secs(window))
-        .await;
+        .await
+    {
+        Ok(counted) => counted,
+        Err(e) => return Ok(unavailable(&e)),
+    };
     let reset = seconds_up(left);
     let remaining = limit.saturating_sub(count);
     let mut response = if count > limit {
@@ -123,21 +127,26 @@ async fn maintenance(
     let now = unix_millis();
     let proposed = now + seconds * 1000;
     let ttl = Duration::from_secs(seconds) + MAINTENANCE_AFTER;
-    let stored = scenarios.store().get(&store_key).await;
+    let stored = match scenarios.store().get(&store_key).await {
+        Ok(stored) => stored,
+        Err(e) => return Ok(unavailable(&e)),
+    };
     let end = match stored.as_deref().and_then(parse_u64) {
         Some(end) => end,
         None => {
             let value = Bytes::from(proposed.to_string());
-            if scenarios
+            match scenarios
                 .store()
                 .compare_and_set(&store_key, None, Some(value), ttl)
                 .await
             {
-                proposed
-            } else {
+                Ok(true) => proposed,
                 // Another request started the window first: use its end.
-                let stored = scenarios.store().get(&store_key).await;
-                stored.as_deref().and_then(parse_u64).unwrap_or(proposed)
+                Ok(false) => match scenarios.store().get(&store_key).await {
+                    Ok(stored) => stored.as_deref().and_then(parse_u64).unwrap_or(proposed),
+                    Err(e) => return Ok(unavailable(&e)),
+                },
+                Err(e) => return Ok(unavailable(&e)),
             }
         }
     };
@@ -169,7 +178,10 @@ async fn flaky(scenarios: &Scenarios, key: &str, params: &Params) -> Result<Resp
         "the status to fail with, one a client retries",
     )?;
     let store_key = format!("flaky:{key}");
-    let (attempt, _) = scenarios.store().increment(&store_key, FLAKY_TTL).await;
+    let (attempt, _) = match scenarios.store().increment(&store_key, FLAKY_TTL).await {
+        Ok(counted) => counted,
+        Err(e) => return Ok(unavailable(&e)),
+    };
     if attempt <= failures {
         let detail = format!(
             "attempt {attempt} fails on purpose: this key fails its first {failures} requests, then succeeds"

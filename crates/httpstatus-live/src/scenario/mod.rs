@@ -14,6 +14,7 @@ pub mod faults;
 pub mod limits;
 pub mod ranges;
 pub mod redirect;
+pub mod redis_store;
 pub mod state;
 pub mod upload;
 
@@ -202,6 +203,17 @@ pub(crate) fn problem(status: u16, detail: &str, extra: Value) -> Response {
     let mut text = serde_json::to_string_pretty(&value).expect("JSON values serialise");
     text.push('\n');
     Response::new(status, reason(status)).with_body("application/problem+json", text)
+}
+
+/// A 503 for a state store that could not answer: the scenario cannot know its state, so it says so rather
+/// than guess. `Retry-After` is short: a store that reconnects is back within seconds.
+pub(crate) fn unavailable(error: &state::StoreError) -> Response {
+    let mut response = problem(503, &error.to_string(), json!({}));
+    response
+        .headers
+        .append("Retry-After", "5")
+        .expect("a valid field");
+    response
 }
 
 /// A 400 saying what is valid.

@@ -15,11 +15,16 @@ pub const DEFAULT_MAX_KEYS: usize = 100_000;
 /// Most value bytes (keys included) held at once by default: 64 MiB.
 pub const DEFAULT_MAX_BYTES: usize = 64 * 1024 * 1024;
 
+/// A store that could not answer (Redis unreachable, say): the scenario answers 503.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("the scenarios' state store is unavailable: {0}")]
+pub struct StoreError(pub String);
+
 /// Where the scenarios keep what they remember between requests. Values are opaque bytes with a time to
 /// live; the two writes are atomic, so that two servers sharing one store give the same answers.
 pub trait StateStore: Send + Sync + 'static {
     /// The value under `key`, unless it is absent or expired.
-    fn get<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Option<Bytes>>;
+    fn get<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Result<Option<Bytes>, StoreError>>;
 
     /// Sets `key` to `new` (or removes it for `None`) with `ttl` to live, only if its current value is
     /// `expected` (`None`: absent or expired). Returns whether it did.
@@ -29,11 +34,15 @@ pub trait StateStore: Send + Sync + 'static {
         expected: Option<&'a [u8]>,
         new: Option<Bytes>,
         ttl: Duration,
-    ) -> BoxFuture<'a, bool>;
+    ) -> BoxFuture<'a, Result<bool, StoreError>>;
 
     /// Adds one to the counter under `key`, creating it at 1 with `ttl` to live (the time to live is not
     /// extended afterwards: a fixed window). Returns the count and the time the counter has left.
-    fn increment<'a>(&'a self, key: &'a str, ttl: Duration) -> BoxFuture<'a, (u64, Duration)>;
+    fn increment<'a>(
+        &'a self,
+        key: &'a str,
+        ttl: Duration,
+    ) -> BoxFuture<'a, Result<(u64, Duration), StoreError>>;
 }
 
 /// A [`StateStore`] in this process's memory, bounded in keys and bytes.
@@ -249,9 +258,9 @@ impl Inner {
 }
 
 impl StateStore for MemoryStore {
-    fn get<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Option<Bytes>> {
+    fn get<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Result<Option<Bytes>, StoreError>> {
         let value = self.get_now(key, Instant::now());
-        Box::pin(std::future::ready(value))
+        Box::pin(std::future::ready(Ok(value)))
     }
 
     fn compare_and_set<'a>(
@@ -260,14 +269,18 @@ impl StateStore for MemoryStore {
         expected: Option<&'a [u8]>,
         new: Option<Bytes>,
         ttl: Duration,
-    ) -> BoxFuture<'a, bool> {
+    ) -> BoxFuture<'a, Result<bool, StoreError>> {
         let done = self.compare_and_set_now(key, expected, new, ttl, Instant::now());
-        Box::pin(std::future::ready(done))
+        Box::pin(std::future::ready(Ok(done)))
     }
 
-    fn increment<'a>(&'a self, key: &'a str, ttl: Duration) -> BoxFuture<'a, (u64, Duration)> {
+    fn increment<'a>(
+        &'a self,
+        key: &'a str,
+        ttl: Duration,
+    ) -> BoxFuture<'a, Result<(u64, Duration), StoreError>> {
         let counted = self.increment_now(key, ttl, Instant::now());
-        Box::pin(std::future::ready(counted))
+        Box::pin(std::future::ready(Ok(counted)))
     }
 }
 
