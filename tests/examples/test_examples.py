@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import sys
 from pathlib import Path
 
@@ -24,6 +25,39 @@ PROGRAMS = [e for e in EXAMPLES if e.language in ("javascript", "python")]
 SERVERS = [e for e in PROGRAMS if e.role == "server"]
 CLIENTS = [e for e in PROGRAMS if e.role == "client"]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+REGISTRY = Path(__file__).resolve().parents[2] / "data" / "iana-status-codes.csv"
+# The codes whose pages show every server framework; every other final registered code has Express and FastAPI.
+EVERY_FRAMEWORK = {
+    404, 500, 502, 503, 504, 403, 401, 429, 301, 302, 304, 400, 200, 201, 204,
+    307, 308, 405, 409, 410, 413, 415, 422, 412, 206, 416, 431, 451,
+}  # fmt: skip
+
+
+def final_registered_codes() -> list[int]:
+    """The registry's assigned 2xx to 5xx codes, less 305 Use Proxy (deprecated); 306 and 418 are unused."""
+    with REGISTRY.open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    return [
+        int(r["code"])
+        for r in rows
+        if r["code"].isdigit() and 200 <= int(r["code"]) <= 599
+        and r["description"] != "(Unused)" and int(r["code"]) != 305
+    ]
+
+
+def test_every_final_code_has_framework_server_examples():
+    codes = final_registered_codes()
+    assert len(codes) == 56 and 306 not in codes and 418 not in codes and 510 in codes
+    assert EVERY_FRAMEWORK <= set(codes)
+    missing = {}
+    for code in codes:
+        have = {e.framework for e in SERVERS if Path(e.file).stem == f"{code:03d}"}
+        need = {"express", "fastapi"} | ({"fastify", "flask", "django"} if code in EVERY_FRAMEWORK else set())
+        if need - have:
+            missing[code] = sorted(need - have)
+    assert not missing, f"server examples missing, by code: {missing}"
 
 
 def test_every_page_was_read():
