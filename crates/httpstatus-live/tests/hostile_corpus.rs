@@ -138,7 +138,7 @@ fn check(case: &Case, got: &[Reply]) -> Option<String> {
         ));
     }
     if !case.keep {
-        // A refusal at the framing level says so, and why, before closing.
+        // A refusal that closes the connection says so, and why, before closing.
         if let Some(last) = got.last().filter(|r| r.status >= 400) {
             if !last.closes {
                 return Some(format!(
@@ -146,7 +146,12 @@ fn check(case: &Case, got: &[Reply]) -> Option<String> {
                     last.status
                 ));
             }
-            if !last.body.starts_with(&format!("{} ", last.status)) {
+            // The engine's text answer, or an application's RFC 9457 problem document with its detail.
+            let text = last.body.starts_with(&format!("{} ", last.status));
+            let problem = last.body.starts_with('{')
+                && last.body.contains(&format!("\"status\": {}", last.status))
+                && last.body.contains("\"detail\"");
+            if !text && !problem {
                 return Some(format!(
                     "the {} body does not explain it: {:?}",
                     last.status, last.body

@@ -19,7 +19,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 const SLOW_CLIENTS: usize = 1000;
 /// The configured header timeout: each slow client must get its 408 this long after its first byte.
 const HEADER_TIMEOUT: Duration = Duration::from_secs(3);
-/// Pages the normal client asks for meanwhile: cached pages, the API, a search, a live endpoint.
+/// Pages the normal client asks for meanwhile: cached pages, the API, a search, a live endpoint, scenarios.
 const PAGES: &[&str] = &[
     "/",
     "/404",
@@ -27,6 +27,8 @@ const PAGES: &[&str] = &[
     "/search?q=too+many+requests",
     "/status/200",
     "/class/5xx",
+    "/scenario/conditional/slow-clients",
+    "/scenario/rate-limit/slow-clients?limit=1000&window=60",
 ];
 
 /// The tests here measure latency; running them side by side would measure each other.

@@ -89,6 +89,17 @@ pub fn is_server_owned(name: &str) -> bool {
         .any(|owned| name.eq_ignore_ascii_case(owned))
 }
 
+/// Whether a handler's fields ask to close the connection after the response (`Connection: close`): the
+/// engine then plans the response as closing, so the head and the connection agree.
+pub fn asks_to_close(headers: &Headers) -> bool {
+    headers.iter().any(|(name, value)| {
+        name.eq_ignore_ascii_case("connection")
+            && value
+                .split(|b| *b == b',')
+                .any(|token| token.trim_ascii().eq_ignore_ascii_case(b"close"))
+    })
+}
+
 /// Appends a final head: status line, `Date`, the handler's fields less those the server owns, the framing
 /// field, and `Connection` (the handler's tokens with `close` or `keep-alive` added as the plan requires).
 pub fn encode_final_head(
@@ -105,10 +116,20 @@ pub fn encode_final_head(
     let mut connection: Vec<u8> = Vec::new();
     for (name, value) in headers.iter() {
         if name.eq_ignore_ascii_case("connection") {
-            if !connection.is_empty() {
-                connection.extend_from_slice(b", ");
+            // `close` and `keep-alive` are the plan's to say, once; the handler's other tokens stay.
+            for token in value.split(|b| *b == b',') {
+                let token = token.trim_ascii();
+                if token.is_empty()
+                    || token.eq_ignore_ascii_case(b"close")
+                    || token.eq_ignore_ascii_case(b"keep-alive")
+                {
+                    continue;
+                }
+                if !connection.is_empty() {
+                    connection.extend_from_slice(b", ");
+                }
+                connection.extend_from_slice(token);
             }
-            connection.extend_from_slice(value);
         } else if !is_server_owned(name) {
             encode_field(name, value, dst);
         }
@@ -330,6 +351,61 @@ mod tests {
         assert!(text.contains("Upgrade: websocket\r\n"), "{text}");
         assert!(text.contains("Connection: Upgrade, close\r\n"), "{text}");
         assert_eq!(text.matches("Connection:").count(), 1, "{text}");
+    }
+
+    #[test]
+    fn close_and_keep_alive_are_said_once_by_the_plan() {
+        let closing = FinalHeadPlan {
+            framing: Framing::Length(0),
+            keep_alive: false,
+            sends_body: true,
+        };
+        let keeping = FinalHeadPlan {
+            keep_alive: true,
+            ..closing
+        };
+        for (value, version, plan, line) in [
+            (
+                "close",
+                Version::Http11,
+                closing,
+                Some("Connection: close\r\n"),
+            ),
+            (
+                "Close, Upgrade",
+                Version::Http11,
+                closing,
+                Some("Connection: Upgrade, close\r\n"),
+            ),
+            ("keep-alive", Version::Http11, keeping, None),
+            (
+                "keep-alive",
+                Version::Http10,
+                keeping,
+                Some("Connection: keep-alive\r\n"),
+            ),
+            (
+                "close",
+                Version::Http10,
+                closing,
+                Some("Connection: close\r\n"),
+            ),
+        ] {
+            let mut headers = Headers::new();
+            headers.append("Connection", value).unwrap();
+            let text = encoded(&headers, version, plan);
+            match line {
+                Some(line) => {
+                    assert!(text.contains(line), "{value}: {text}");
+                    assert_eq!(text.matches("Connection:").count(), 1, "{value}: {text}");
+                }
+                None => assert!(!text.contains("Connection:"), "{value}: {text}"),
+            }
+        }
+        let mut asks = Headers::new();
+        asks.append("Connection", "Upgrade, close").unwrap();
+        assert!(asks_to_close(&asks));
+        assert!(!asks_to_close(&Headers::new()));
     }
 
     #[test]

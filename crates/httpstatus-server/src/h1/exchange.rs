@@ -3,7 +3,9 @@
 //! connection handed over after `101 Switching Protocols`.
 
 use bytes::Bytes;
-use httpstatus_wire::server::{CONTINUE_HEAD, encode_interim_head, encode_switching_protocols};
+use httpstatus_wire::server::{
+    CONTINUE_HEAD, asks_to_close, encode_interim_head, encode_switching_protocols,
+};
 use httpstatus_wire::{
     BodyDecoder, BodyEvent, BodyFraming, BodyKind, Framing, Headers, ResponseContext, Version,
     WireError, encode_chunk, encode_final_head, encode_last_chunk, plan_final_head,
@@ -133,6 +135,9 @@ impl<'c> H1<'c> {
         is_head: bool,
         continue_sent: bool,
     ) -> Result<u64, ExchangeError> {
+        if asks_to_close(&response.headers) {
+            self.client_keep_alive = false;
+        }
         let context = self.context(is_head, continue_sent);
         let plan = plan_final_head(
             &context,
@@ -170,6 +175,9 @@ impl<'c> H1<'c> {
         is_head: bool,
         continue_sent: bool,
     ) -> Result<bool, ExchangeError> {
+        if asks_to_close(headers) {
+            self.client_keep_alive = false;
+        }
         let context = self.context(is_head, continue_sent);
         let plan = plan_final_head(&context, status, BodyKind::Streamed);
         self.keep_alive = plan.keep_alive;
