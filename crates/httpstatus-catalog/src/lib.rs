@@ -44,6 +44,12 @@ pub fn entries() -> &'static [Entry] {
     generated::ENTRIES
 }
 
+/// The reason phrase front ends put in a status line for `code`: the registry's name, a vendor code's usual
+/// name, or "" for a code without one (HTTP allows an empty phrase). The one source of reason phrases.
+pub fn phrase(code: u16) -> &'static str {
+    get(code).and_then(Entry::reason_phrase).unwrap_or("")
+}
+
 /// The entry for a code that has one (registered or vendor).
 pub fn get(code: u16) -> Option<&'static Entry> {
     let all = entries();

@@ -56,7 +56,9 @@ pub async fn early_hints(ex: &mut Exchange<'_>, path: &str) -> Result<(), Exchan
     for link in links() {
         hints.append("Link", link)?;
     }
-    let hinted = ex.send_interim(103, "Early Hints", &hints).await?;
+    let hinted = ex
+        .send_interim(103, httpstatus_catalog::phrase(103), &hints)
+        .await?;
     tokio::select! {
         _ = tokio::time::sleep(wait) => {}
         _ = ex.client_gone() => return Err(gone()),
@@ -77,7 +79,8 @@ pub async fn early_hints(ex: &mut Exchange<'_>, path: &str) -> Result<(), Exchan
          <p>{note}</p>\n<p id=\"status\">The script has not run.</p>\n\
          <p>Read about the code on <a href=\"/103\">the 103 page</a>.</p>\n</body>\n</html>\n"
     );
-    let mut response = Response::new(200, "OK").with_body("text/html; charset=utf-8", page);
+    let mut response = Response::new(200, httpstatus_catalog::phrase(200))
+        .with_body("text/html; charset=utf-8", page);
     for link in links() {
         response.headers.append("Link", link)?;
     }
@@ -87,7 +90,8 @@ pub async fn early_hints(ex: &mut Exchange<'_>, path: &str) -> Result<(), Exchan
 
 /// A preloadable asset: cacheable for a minute, so that the preloaded copy is the one the page uses.
 fn asset(content_type: &str, body: &'static str) -> Result<Response, ExchangeError> {
-    let mut response = Response::new(200, "OK").with_body(content_type, body);
+    let mut response =
+        Response::new(200, httpstatus_catalog::phrase(200)).with_body(content_type, body);
     response.headers.append("Cache-Control", "max-age=60")?;
     Ok(add_cors(response))
 }

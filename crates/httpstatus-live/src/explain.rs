@@ -81,7 +81,8 @@ fn explain_uncached(code: u16) -> Explanation {
         Ok(Lookup::Known(entry)) => Explanation {
             code,
             name: entry.name.to_owned(),
-            reason: entry.iana_name.unwrap_or(entry.name).to_owned(),
+            // The catalog's phrase: empty for the registry's "(Unused)" codes, which have no name to send.
+            reason: httpstatus_catalog::phrase(code).to_owned(),
             summary: entry.summary.to_owned(),
             explanation: Lookup::Known(entry).explanation(),
             reference,
@@ -198,7 +199,7 @@ pub fn explanation_response(
 
 /// A 400 that says what went wrong and what is valid.
 pub fn bad_request(message: &str, format: Format) -> Response {
-    error_response(400, "Bad Request", message, format)
+    error_response(400, httpstatus_catalog::phrase(400), message, format)
 }
 
 /// An error response whose body says what went wrong, with a link to the code's reference page.

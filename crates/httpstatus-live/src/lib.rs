@@ -94,7 +94,7 @@ async fn route(
                            /long/events?seconds=N, /early-hints?wait=MS and /scenario/...";
             ex.respond(add_cors(explain::error_response(
                 404,
-                "Not Found",
+                httpstatus_catalog::phrase(404),
                 message,
                 format,
             )))
@@ -113,7 +113,7 @@ async fn preflight(ex: &mut Exchange<'_>) -> Result<(), ExchangeError> {
     let fields = headers
         .get("access-control-request-headers")
         .map(<[u8]>::to_vec);
-    let mut response = Response::new(204, "No Content");
+    let mut response = Response::new(204, httpstatus_catalog::phrase(204));
     response
         .headers
         .append("Access-Control-Allow-Origin", "*")?;

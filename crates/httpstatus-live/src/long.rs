@@ -42,7 +42,9 @@ pub async fn long(ex: &mut Exchange<'_>) -> Result<(), ExchangeError> {
         }
         if heartbeat.is_some()
             && Instant::now() < deadline
-            && ex.send_interim(102, "Processing", &Headers::new()).await?
+            && ex
+                .send_interim(102, httpstatus_catalog::phrase(102), &Headers::new())
+                .await?
         {
             heartbeats += 1;
         }
@@ -78,7 +80,8 @@ pub async fn long(ex: &mut Exchange<'_>) -> Result<(), ExchangeError> {
         Format::Text
     }
     .content_type();
-    let mut response = Response::new(200, "OK").with_body(content_type, body);
+    let mut response =
+        Response::new(200, httpstatus_catalog::phrase(200)).with_body(content_type, body);
     response.headers.append("Cache-Control", "no-store")?;
     response.headers.append("Vary", "Accept")?;
     ex.respond(add_cors(response)).await
@@ -101,7 +104,7 @@ pub async fn events(ex: &mut Exchange<'_>) -> Result<(), ExchangeError> {
         .get_str("last-event-id")
         .and_then(|id| id.trim().parse::<u64>().ok());
     if last_seen.is_some_and(|id| id >= final_id) {
-        let mut response = Response::new(204, "No Content");
+        let mut response = Response::new(204, httpstatus_catalog::phrase(204));
         response.headers.append("Cache-Control", "no-store")?;
         return ex.respond(add_cors(response)).await;
     }
@@ -110,7 +113,8 @@ pub async fn events(ex: &mut Exchange<'_>) -> Result<(), ExchangeError> {
     headers.append("Content-Type", "text/event-stream")?;
     headers.append("Cache-Control", "no-store")?;
     headers.append("Access-Control-Allow-Origin", "*")?;
-    ex.start_stream(200, "OK", &headers).await?;
+    ex.start_stream(200, httpstatus_catalog::phrase(200), &headers)
+        .await?;
 
     let interval = Duration::from_secs_f64(seconds / steps as f64);
     let started = Instant::now();

@@ -48,21 +48,9 @@ async fn serve_page(site: &Site, ex: &mut Exchange<'_>) -> Result<(), ExchangeEr
     ex.respond(response).await
 }
 
-/// The reason phrase of a status the site sends: fixed for its own statuses, so that the status line never
-/// depends on which catalog entries exist.
+/// The reason phrase of a status the site sends, from the catalog.
 fn reason(status: u16) -> &'static str {
-    match status {
-        200 => "OK",
-        204 => "No Content",
-        304 => "Not Modified",
-        308 => "Permanent Redirect",
-        400 => "Bad Request",
-        404 => "Not Found",
-        405 => "Method Not Allowed",
-        _ => httpstatus_catalog::get(status)
-            .and_then(|e| e.iana_name)
-            .unwrap_or(""),
-    }
+    httpstatus_catalog::phrase(status)
 }
 
 /// Everything `httpstatus serve` offers: the live endpoints under `/status` and `/long`, the site elsewhere.

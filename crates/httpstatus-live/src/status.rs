@@ -73,7 +73,7 @@ pub async fn status(ex: &mut Exchange<'_>, spec: &str) -> Result<(), ExchangeErr
     // The final response: the code asked for, or 200 after a requested 1xx.
     let explanation = explained(code).expect("/status codes are 100 to 599");
     let (final_status, final_reason) = if code < 200 {
-        (200, "OK")
+        (200, httpstatus_catalog::phrase(200))
     } else {
         (code, explanation.reason.as_str())
     };

@@ -50,8 +50,13 @@ pub async fn switch_or_refuse(ex: &mut Exchange<'_>, format: Format) -> Result<(
             note: Some(note.into()),
             ..Sent::default()
         };
-        let mut response =
-            explanation_response(426, "Upgrade Required", &explanation, &sent, format);
+        let mut response = explanation_response(
+            426,
+            httpstatus_catalog::phrase(426),
+            &explanation,
+            &sent,
+            format,
+        );
         response.headers.append("Upgrade", "websocket")?;
         response.headers.append("Connection", "Upgrade")?;
         response.headers.append("Vary", "Accept")?;
@@ -62,7 +67,7 @@ pub async fn switch_or_refuse(ex: &mut Exchange<'_>, format: Format) -> Result<(
         return ex
             .respond(add_cors(error_response(
                 400,
-                "Bad Request",
+                httpstatus_catalog::phrase(400),
                 message,
                 format,
             )))
@@ -70,7 +75,7 @@ pub async fn switch_or_refuse(ex: &mut Exchange<'_>, format: Format) -> Result<(
     }
     if request.headers.get("sec-websocket-version") != Some(b"13") {
         let message = "this server speaks WebSocket version 13: send Sec-WebSocket-Version: 13";
-        let mut response = error_response(426, "Upgrade Required", message, format);
+        let mut response = error_response(426, httpstatus_catalog::phrase(426), message, format);
         response.headers.append("Sec-WebSocket-Version", "13")?;
         response.headers.append("Upgrade", "websocket")?;
         response.headers.append("Connection", "Upgrade")?;
@@ -92,7 +97,7 @@ pub async fn switch_or_refuse(ex: &mut Exchange<'_>, format: Format) -> Result<(
             return ex
                 .respond(add_cors(error_response(
                     400,
-                    "Bad Request",
+                    httpstatus_catalog::phrase(400),
                     message,
                     format,
                 )))

@@ -130,7 +130,13 @@ fn nginx_over_h2_and_http1_with_tls() {
             .header("server")
             .is_some_and(|s| s.starts_with("nginx"))
     );
-    assert!(t.warnings.is_empty(), "{:?}", t.warnings);
+    // nginx before 1.23.4 leaves TLS 1.3 out of its default `ssl_protocols` (Debian 12 ships 1.22), and the
+    // configuration above keeps the default: the probe says so, and says nothing else.
+    let pages: Vec<&str> = t.warnings.iter().map(|w| w.page.as_str()).collect();
+    match tls.version.as_str() {
+        "TLSv1.2" => assert_eq!(pages, ["/525"], "{:?}", t.warnings),
+        _ => assert!(t.warnings.is_empty(), "{:?}", t.warnings),
+    }
     common::assert_timings_add_up(&t);
 
     let t = probe_at("/", Protocol::Http1, None);

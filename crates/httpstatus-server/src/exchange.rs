@@ -446,7 +446,7 @@ pub(crate) async fn run_handler(
             Sent::NoFinal => {
                 ex.send_error(
                     500,
-                    "Internal Server Error",
+                    httpstatus_wire::reason_phrase(500),
                     "the handler sent no final response",
                 )
                 .await;
@@ -466,11 +466,11 @@ pub(crate) async fn run_handler(
                         .await
                 }
                 ExchangeError::BodyTimeout => {
-                    ex.send_error(408, "Request Timeout", &error.to_string())
+                    ex.send_error(408, httpstatus_wire::reason_phrase(408), &error.to_string())
                         .await
                 }
                 ExchangeError::Misuse(_) => {
-                    ex.send_error(500, "Internal Server Error", &error.to_string())
+                    ex.send_error(500, httpstatus_wire::reason_phrase(500), &error.to_string())
                         .await
                 }
                 ExchangeError::Io(_) => {}
@@ -481,7 +481,8 @@ pub(crate) async fn run_handler(
             report_panic(config, ex.request(), payload.as_ref());
             let message =
                 "the handler for this request failed; the server goes on serving other requests";
-            ex.send_error(500, "Internal Server Error", message).await;
+            ex.send_error(500, httpstatus_wire::reason_phrase(500), message)
+                .await;
             Outcome::Broken
         }
     };

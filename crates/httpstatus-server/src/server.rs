@@ -214,7 +214,7 @@ fn refuse_over_limit(stream: TcpStream, shared: &Shared, connections: &mut JoinS
         answer_and_close(
             stream,
             503,
-            "Service Unavailable",
+            httpstatus_wire::reason_phrase(503),
             &[("Retry-After", b"1")],
             BODY,
         )
@@ -250,7 +250,7 @@ async fn serve_tls(
         Some(byte) if byte.is_ascii_alphabetic() => {
             const BODY: &str = "400 Bad Request: a plain HTTP request was sent to the HTTPS port; \
                                 use https:// for this port, or the cleartext port for http://\n";
-            answer_and_close(stream, 400, "Bad Request", &[], BODY).await;
+            answer_and_close(stream, 400, httpstatus_wire::reason_phrase(400), &[], BODY).await;
             if config.access_log {
                 access_log(
                     "-",

@@ -69,7 +69,7 @@ pub fn dynamic(rest: &str, query: Option<&str>) -> Reply {
             Some(code) => one(code.strip_suffix(".json").unwrap_or(code)),
             None => problem(
                 404,
-                "Not Found",
+                httpstatus_catalog::phrase(404),
                 "no such API resource; see /api/openapi.json for the endpoints",
             ),
         },
@@ -84,7 +84,7 @@ fn list(query: Option<&str>) -> Reply {
             None => {
                 return problem(
                     400,
-                    "Bad Request",
+                    httpstatus_catalog::phrase(400),
                     &format!(
                         "`class` must be one of 1xx, 2xx, 3xx, 4xx, 5xx, not `{}`",
                         clip(&text)
@@ -100,7 +100,7 @@ fn list(query: Option<&str>) -> Reply {
         Some(other) => {
             return problem(
                 400,
-                "Bad Request",
+                httpstatus_catalog::phrase(400),
                 &format!(
                     "`official` must be `true` or `false`, not `{}`",
                     clip(other)
@@ -121,7 +121,11 @@ fn one(text: &str) -> Reply {
     match httpstatus_catalog::parse(text) {
         Ok(lookup @ Lookup::Unassigned { .. }) => json_reply(200, CACHE_PAGE, to_json(&lookup)),
         Ok(Lookup::Known(entry)) => json_reply(200, CACHE_PAGE, to_json(entry)),
-        Err(error) => problem(404, "Not Found", &clip(&error.to_string())),
+        Err(error) => problem(
+            404,
+            httpstatus_catalog::phrase(404),
+            &clip(&error.to_string()),
+        ),
     }
 }
 
@@ -129,14 +133,14 @@ fn search(query: Option<&str>) -> Reply {
     let Some(q) = query_value(query, "q") else {
         return problem(
             400,
-            "Bad Request",
+            httpstatus_catalog::phrase(400),
             "the `q` parameter is required: /api/v1/search?q=too+many+requests",
         );
     };
     if q.chars().count() > MAX_QUERY {
         return problem(
             400,
-            "Bad Request",
+            httpstatus_catalog::phrase(400),
             &format!("`q` is longer than {MAX_QUERY} characters"),
         );
     }
@@ -147,7 +151,7 @@ fn search(query: Option<&str>) -> Reply {
             _ => {
                 return problem(
                     400,
-                    "Bad Request",
+                    httpstatus_catalog::phrase(400),
                     "`limit` must be a whole number from 1 to 100",
                 );
             }

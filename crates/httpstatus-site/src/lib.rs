@@ -329,7 +329,7 @@ impl Site {
             let mut reply = if is_api {
                 api::problem(
                     405,
-                    "Method Not Allowed",
+                    httpstatus_catalog::phrase(405),
                     &format!(
                         "{} is not allowed here: the API is read-only, use GET or HEAD",
                         request.method

@@ -89,10 +89,13 @@ impl WireError {
     }
 }
 
-/// Reason phrases for the status codes the wire layer itself produces (the catalog knows all the others).
+/// Reason phrases for the status codes the wire layer and the engine produce themselves: they sit below the
+/// catalog and cannot read it, so `crates/httpstatus-live/tests/one_source.rs` checks every entry here against
+/// the catalog's phrase.
 pub fn reason_phrase(status: u16) -> &'static str {
     match status {
         100 => "Continue",
+        101 => "Switching Protocols",
         200 => "OK",
         400 => "Bad Request",
         408 => "Request Timeout",

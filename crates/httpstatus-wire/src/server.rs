@@ -172,7 +172,7 @@ pub const CONTINUE_HEAD: &[u8] = b"HTTP/1.1 100 Continue\r\n\r\n";
 
 /// Appends `101 Switching Protocols` with `Date`, the fields naming the new protocol, and `Connection: Upgrade`.
 pub fn encode_switching_protocols(date: &[u8], headers: &Headers, dst: &mut Vec<u8>) {
-    encode_status_line(101, "Switching Protocols", dst);
+    encode_status_line(101, crate::reason_phrase(101), dst);
     encode_field("Date", date, dst);
     for (name, value) in headers.iter() {
         if !name.eq_ignore_ascii_case("connection") && !is_server_owned(name) {

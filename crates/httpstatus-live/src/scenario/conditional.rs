@@ -291,8 +291,8 @@ fn validators(response: &mut Response, resource: &Resource) -> Result<(), Exchan
 }
 
 fn representation(resource: &Resource) -> Response {
-    let mut response =
-        Response::new(200, "OK").with_body(&resource.content_type, resource.body.clone());
+    let mut response = Response::new(200, httpstatus_catalog::phrase(200))
+        .with_body(&resource.content_type, resource.body.clone());
     validators(&mut response, resource).expect("validators are valid fields");
     response
 }
@@ -300,7 +300,7 @@ fn representation(resource: &Resource) -> Response {
 /// The 304 or 412 for a failed precondition.
 fn refused(status: u16, resource: &Resource) -> Response {
     let mut response = if status == 304 {
-        Response::new(304, "Not Modified")
+        Response::new(304, httpstatus_catalog::phrase(304))
     } else {
         let detail = if resource.exists {
             format!(
@@ -325,14 +325,14 @@ fn written(method: &str, key: &str, before: &Resource, after: &Resource) -> Resp
     let mut response = match method {
         "GET" | "HEAD" => return representation(after),
         "PUT" if !before.exists => {
-            let mut response = Response::new(201, "Created");
+            let mut response = Response::new(201, httpstatus_catalog::phrase(201));
             response
                 .headers
                 .append("Location", format!("/scenario/conditional/{key}"))
                 .expect("a key is a valid path");
             response
         }
-        _ => Response::new(204, "No Content"),
+        _ => Response::new(204, httpstatus_catalog::phrase(204)),
     };
     validators(&mut response, after).expect("validators are valid fields");
     response

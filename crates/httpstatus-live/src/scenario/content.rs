@@ -390,7 +390,7 @@ async fn update(
                 if collection.deleted.len() > MAX_DELETED {
                     collection.deleted.remove(0);
                 }
-                Change::Write(Response::new(204, "No Content"))
+                Change::Write(Response::new(204, httpstatus_catalog::phrase(204)))
             }
         }
     })

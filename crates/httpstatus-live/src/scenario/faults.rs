@@ -249,8 +249,13 @@ async fn truncated(
     sent: usize,
     fault: Fault,
 ) -> Result<(), ExchangeError> {
-    ex.start_with_length(200, "OK", &text_headers(kind)?, ANNOUNCED)
-        .await?;
+    ex.start_with_length(
+        200,
+        httpstatus_catalog::phrase(200),
+        &text_headers(kind)?,
+        ANNOUNCED,
+    )
+    .await?;
     if sent > 0 {
         ex.send_chunk(&filler(sent)).await?;
     }
@@ -267,8 +272,13 @@ async fn hang_after_head(
     kind: &str,
     seconds: u64,
 ) -> Result<(), ExchangeError> {
-    ex.start_with_length(200, "OK", &text_headers(kind)?, ANNOUNCED)
-        .await?;
+    ex.start_with_length(
+        200,
+        httpstatus_catalog::phrase(200),
+        &text_headers(kind)?,
+        ANNOUNCED,
+    )
+    .await?;
     tokio::select! {
         _ = sleep(Duration::from_secs(seconds)) => {}
         _ = ex.client_gone() => {}
@@ -294,8 +304,13 @@ async fn trickle(
 ) -> Result<(), ExchangeError> {
     let body = filler(bytes as usize);
     // A declared length that matches the body: the response is correct, only slow.
-    ex.start_with_length(200, "OK", &text_headers(kind)?, bytes)
-        .await?;
+    ex.start_with_length(
+        200,
+        httpstatus_catalog::phrase(200),
+        &text_headers(kind)?,
+        bytes,
+    )
+    .await?;
     let started = Instant::now();
     let mut sent = 0usize;
     let mut tick = tokio::time::interval(Duration::from_millis(100));
@@ -315,8 +330,13 @@ async fn trickle(
 /// does, so the client waits for bytes that never come, then closes; HTTP/2 ends the stream with the body
 /// short, which RFC 9113 section 8.1.1 calls malformed.
 async fn short_body(ex: &mut Exchange<'_>, kind: &str, seconds: u64) -> Result<(), ExchangeError> {
-    ex.start_with_length(200, "OK", &text_headers(kind)?, ANNOUNCED)
-        .await?;
+    ex.start_with_length(
+        200,
+        httpstatus_catalog::phrase(200),
+        &text_headers(kind)?,
+        ANNOUNCED,
+    )
+    .await?;
     ex.send_chunk(&filler(SENT)).await?;
     if ex.protocol() == Protocol::Http2 {
         return ex.finish().await;
@@ -346,7 +366,8 @@ async fn truncated_chunked(ex: &mut Exchange<'_>) -> Result<(), ExchangeError> {
 async fn trailers(ex: &mut Exchange<'_>, kind: &str) -> Result<(), ExchangeError> {
     let mut headers = text_headers(kind)?;
     headers.append("Trailer", "X-Body-Length, X-Body-Sha256")?;
-    ex.start_stream(200, "OK", &headers).await?;
+    ex.start_stream(200, httpstatus_catalog::phrase(200), &headers)
+        .await?;
     let body = filler(3000);
     let mut hash = Sha256::new();
     for piece in body.chunks(1000) {

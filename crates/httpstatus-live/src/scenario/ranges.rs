@@ -69,7 +69,8 @@ pub async fn handle(ex: &mut Exchange<'_>, segments: &[&str]) -> Result<(), Exch
         _ => Ask::Ignore,
     };
     let mut response = match ask {
-        Ask::Ignore => Response::new(200, "OK").with_body(CONTENT_TYPE, bytes(0, size - 1)),
+        Ask::Ignore => Response::new(200, httpstatus_catalog::phrase(200))
+            .with_body(CONTENT_TYPE, bytes(0, size - 1)),
         Ask::Excessive(detail) => unsatisfiable(size, &detail),
         Ask::Unsatisfiable => {
             let detail = format!(
@@ -80,14 +81,14 @@ pub async fn handle(ex: &mut Exchange<'_>, segments: &[&str]) -> Result<(), Exch
         }
         Ask::Spans(spans) if spans.len() == 1 => {
             let Span { first, last } = spans[0];
-            let mut response =
-                Response::new(206, "Partial Content").with_body(CONTENT_TYPE, bytes(first, last));
+            let mut response = Response::new(206, httpstatus_catalog::phrase(206))
+                .with_body(CONTENT_TYPE, bytes(first, last));
             response
                 .headers
                 .append("Content-Range", format!("bytes {first}-{last}/{size}"))?;
             response
         }
-        Ask::Spans(spans) => Response::new(206, "Partial Content").with_body(
+        Ask::Spans(spans) => Response::new(206, httpstatus_catalog::phrase(206)).with_body(
             &format!("multipart/byteranges; boundary={BOUNDARY}"),
             multipart(&spans, size),
         ),
