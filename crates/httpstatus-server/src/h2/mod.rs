@@ -1,5 +1,6 @@
-//! HTTP/2 on one connection with the `h2` crate: the handshake with our limits, one task per stream running the
-//! handler through the protocol-agnostic [`crate::Exchange`], an idle timeout, and graceful shutdown (GOAWAY,
+//! HTTP/2 on one connection with the `h2` crate: the handshake with our limits, each stream's handler run
+//! through the protocol-agnostic [`crate::Exchange`] (first polled on the connection's task, then on a task of
+//! its own if it has to wait), an idle timeout, and graceful shutdown (GOAWAY,
 //! then the streams in flight finish). The known HTTP/2 attacks meet the `h2` crate's defences set here:
 //! rapid reset (pending and locally caused resets are capped), CONTINUATION floods and HPACK bombs (the header
 //! list size limit), too many streams (the concurrency limit), and a client that never opens its window (each
@@ -7,8 +8,10 @@
 
 pub(crate) mod exchange;
 
+use std::future::{Future, poll_fn};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::task::Poll;
 
 use bytes::Bytes;
 use h2::server::SendResponse;
@@ -79,7 +82,14 @@ pub(crate) async fn serve_connection<T>(
                     active: active.clone(),
                     finished: finished.clone(),
                 };
-                tokio::spawn(task.run(request, respond, secure));
+                // Most answers complete at their first poll (a cached page, /status/200): run that poll here
+                // and spawn a task only for a stream that has to wait. The future is polled with this task's
+                // waker first; once spawned, its task polls it again and registers its own.
+                let mut stream = Box::pin(task.run(request, respond, secure));
+                let done = poll_fn(|cx| Poll::Ready(stream.as_mut().poll(cx).is_ready())).await;
+                if !done {
+                    tokio::spawn(stream);
+                }
             }
             // A connection error (a protocol violation, a GOAWAY the defences sent) or the end.
             Some(Err(_)) | None => break,
