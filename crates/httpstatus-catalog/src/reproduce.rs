@@ -69,6 +69,18 @@ impl Reproduction {
         self.commands_with_key(target, &self.key())
     }
 
+    /// The expected statuses in words, in order: `200, then 429`; 0 reads "no response (the connection fails)".
+    pub fn expect_text(&self) -> String {
+        self.expect
+            .iter()
+            .map(|s| match s {
+                0 => "no response (the connection fails)".to_owned(),
+                s => s.to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join(", then ")
+    }
+
     /// Whether the commands need the HTTPS port (`httpstatus serve --tls`).
     pub fn needs_tls(&self) -> bool {
         self.host.is_some()

@@ -240,15 +240,31 @@ impl<'c> Exchange<'c> {
         reason: &str,
         headers: &Headers,
     ) -> Result<(), ExchangeError> {
+        self.start_body(status, reason, headers, None).await
+    }
+
+    /// The final head of a body that follows in pieces: framed by the protocol, or announced as
+    /// `declared_length` bytes whatever follows.
+    async fn start_body(
+        &mut self,
+        status: u16,
+        reason: &str,
+        headers: &Headers,
+        declared_length: Option<u64>,
+    ) -> Result<(), ExchangeError> {
         self.check_final(status)?;
         self.status = Some(status);
         let is_head = self.request.is_head();
-        let body_follows = match &mut self.backend {
-            Backend::H1(h1) => {
+        let body_follows = match (&mut self.backend, declared_length) {
+            (Backend::H1(h1), None) => {
                 h1.start_stream(status, reason, headers, is_head, self.continue_sent)
                     .await?
             }
-            Backend::H2(h2) => h2.start_stream(status, headers, is_head)?,
+            (Backend::H1(h1), Some(length)) => {
+                h1.start_with_length(status, reason, headers, length, is_head)
+                    .await?
+            }
+            (Backend::H2(h2), length) => h2.start_stream(status, headers, length, is_head)?,
         };
         self.sent = if body_follows {
             Sent::Streaming
@@ -309,22 +325,8 @@ impl<'c> Exchange<'c> {
         headers: &Headers,
         declared_length: u64,
     ) -> Result<(), ExchangeError> {
-        self.check_final(status)?;
-        self.status = Some(status);
-        let is_head = self.request.is_head();
-        let body_follows = match &mut self.backend {
-            Backend::H1(h1) => {
-                h1.start_with_length(status, reason, headers, declared_length, is_head)
-                    .await?
-            }
-            Backend::H2(h2) => h2.start_with_length(status, headers, declared_length, is_head)?,
-        };
-        self.sent = if body_follows {
-            Sent::Streaming
-        } else {
-            Sent::Done
-        };
-        Ok(())
+        self.start_body(status, reason, headers, Some(declared_length))
+            .await
     }
 
     /// Writes `bytes` to the connection as they are, outside any framing: a status line no parser accepts, an

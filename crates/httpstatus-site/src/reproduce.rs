@@ -28,14 +28,6 @@ pub fn section(frame: &Frame, e: &Entry, out: &mut String) {
     };
     let commands = case.commands(&target).join("\n");
     let expect: Vec<String> = case.expect.iter().map(|s| s.to_string()).collect();
-    let shown: Vec<String> = case
-        .expect
-        .iter()
-        .map(|s| match s {
-            0 => "no response (the connection fails)".to_owned(),
-            s => s.to_string(),
-        })
-        .collect();
     let _ = write!(
         out,
         "<section class=\"reproduce\" aria-labelledby=\"reproduce\"><h2 id=\"reproduce\">Reproduce it</h2>\n\
@@ -51,7 +43,7 @@ pub fn section(frame: &Frame, e: &Entry, out: &mut String) {
         } else {
             "Expected, in order"
         },
-        shown = shown.join(", then "),
+        shown = case.expect_text(),
         key = if case.needs_tls() {
             "These hosts are on the HTTPS port of <code>httpstatus serve --tls</code>, made from its local CA; \
              every name under <code>.localhost</code> reaches this machine."

@@ -23,14 +23,6 @@ pub fn section(out: &mut dyn Write, style: &Style, entry: &Entry) -> io::Result<
     for command in case.commands(&Target::LOCAL) {
         writeln!(out, "    {}", style.inline_code(&command))?;
     }
-    let expect: Vec<String> = case
-        .expect
-        .iter()
-        .map(|s| match s {
-            0 => "no response".to_owned(),
-            s => s.to_string(),
-        })
-        .collect();
-    let text = format!("Expected: {}. {}", expect.join(", then "), case.explain);
+    let text = format!("Expected: {}. {}", case.expect_text(), case.explain);
     writeln!(out, "{}", wrap(&text, style.width, ""))
 }

@@ -242,6 +242,13 @@ fn list() -> Response {
     super::json_response(200, &json!({ "faults": faults }))
 }
 
+/// Sends a 200 head announcing `length` body bytes with the fault's name in `X-Httpstatus-Fault`.
+async fn announce(ex: &mut Exchange<'_>, kind: &str, length: u64) -> Result<(), ExchangeError> {
+    let headers = text_headers(kind)?;
+    ex.start_with_length(200, httpstatus_catalog::phrase(200), &headers, length)
+        .await
+}
+
 /// A 200 announcing [`ANNOUNCED`] bytes, `sent` of them, then `fault`.
 async fn truncated(
     ex: &mut Exchange<'_>,
@@ -249,13 +256,7 @@ async fn truncated(
     sent: usize,
     fault: Fault,
 ) -> Result<(), ExchangeError> {
-    ex.start_with_length(
-        200,
-        httpstatus_catalog::phrase(200),
-        &text_headers(kind)?,
-        ANNOUNCED,
-    )
-    .await?;
+    announce(ex, kind, ANNOUNCED).await?;
     if sent > 0 {
         ex.send_chunk(&filler(sent)).await?;
     }
@@ -272,13 +273,7 @@ async fn hang_after_head(
     kind: &str,
     seconds: u64,
 ) -> Result<(), ExchangeError> {
-    ex.start_with_length(
-        200,
-        httpstatus_catalog::phrase(200),
-        &text_headers(kind)?,
-        ANNOUNCED,
-    )
-    .await?;
+    announce(ex, kind, ANNOUNCED).await?;
     tokio::select! {
         _ = sleep(Duration::from_secs(seconds)) => {}
         _ = ex.client_gone() => {}
@@ -304,13 +299,7 @@ async fn trickle(
 ) -> Result<(), ExchangeError> {
     let body = filler(bytes as usize);
     // A declared length that matches the body: the response is correct, only slow.
-    ex.start_with_length(
-        200,
-        httpstatus_catalog::phrase(200),
-        &text_headers(kind)?,
-        bytes,
-    )
-    .await?;
+    announce(ex, kind, bytes).await?;
     let started = Instant::now();
     let mut sent = 0usize;
     let mut tick = tokio::time::interval(Duration::from_millis(100));
@@ -330,13 +319,7 @@ async fn trickle(
 /// does, so the client waits for bytes that never come, then closes; HTTP/2 ends the stream with the body
 /// short, which RFC 9113 section 8.1.1 calls malformed.
 async fn short_body(ex: &mut Exchange<'_>, kind: &str, seconds: u64) -> Result<(), ExchangeError> {
-    ex.start_with_length(
-        200,
-        httpstatus_catalog::phrase(200),
-        &text_headers(kind)?,
-        ANNOUNCED,
-    )
-    .await?;
+    announce(ex, kind, ANNOUNCED).await?;
     ex.send_chunk(&filler(SENT)).await?;
     if ex.protocol() == Protocol::Http2 {
         return ex.finish().await;

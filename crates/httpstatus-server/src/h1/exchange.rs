@@ -7,8 +7,9 @@ use httpstatus_wire::server::{
     CONTINUE_HEAD, asks_to_close, encode_interim_head, encode_switching_protocols,
 };
 use httpstatus_wire::{
-    BodyDecoder, BodyEvent, BodyFraming, BodyKind, Framing, Headers, ResponseContext, Version,
-    WireError, encode_chunk, encode_final_head, encode_last_chunk, plan_final_head,
+    BodyDecoder, BodyEvent, BodyFraming, BodyKind, FinalHeadPlan, Framing, Headers,
+    ResponseContext, Version, WireError, encode_chunk, encode_final_head, encode_last_chunk,
+    plan_final_head,
 };
 use tokio::sync::watch;
 
@@ -180,20 +181,8 @@ impl<'c> H1<'c> {
         }
         let context = self.context(is_head, continue_sent);
         let plan = plan_final_head(&context, status, BodyKind::Streamed);
-        self.keep_alive = plan.keep_alive;
-        self.stream_framing = plan.framing;
-        self.conn.write_buf.clear();
-        encode_final_head(
-            status,
-            reason,
-            &http_date_bytes(),
-            headers,
-            self.version,
-            &plan,
-            &mut self.conn.write_buf,
-        );
-        self.conn.flush_write_buf().await?;
-        Ok(plan.sends_body)
+        self.write_head(status, reason, headers, &plan, plan.framing)
+            .await
     }
 
     /// Writes a head with `Content-Length: declared_length` and no check of the body against it; the body
@@ -209,8 +198,22 @@ impl<'c> H1<'c> {
         self.client_keep_alive = false;
         let context = self.context(is_head, true);
         let plan = plan_final_head(&context, status, BodyKind::Whole(declared_length));
-        self.keep_alive = false;
-        self.stream_framing = Framing::None;
+        self.write_head(status, reason, headers, &plan, Framing::None)
+            .await
+    }
+
+    /// Writes a final head as `plan` says, the body to follow framed by `framing`; returns whether body bytes
+    /// follow.
+    async fn write_head(
+        &mut self,
+        status: u16,
+        reason: &str,
+        headers: &Headers,
+        plan: &FinalHeadPlan,
+        framing: Framing,
+    ) -> Result<bool, ExchangeError> {
+        self.keep_alive = plan.keep_alive;
+        self.stream_framing = framing;
         self.conn.write_buf.clear();
         encode_final_head(
             status,
@@ -218,7 +221,7 @@ impl<'c> H1<'c> {
             &http_date_bytes(),
             headers,
             self.version,
-            &plan,
+            plan,
             &mut self.conn.write_buf,
         );
         self.conn.flush_write_buf().await?;

@@ -178,33 +178,17 @@ impl H2 {
         Ok(response.body.len() as u64)
     }
 
-    /// Sends the head of a streamed response; returns whether body bytes follow.
+    /// Sends the head of a streamed response, with `content-length` when `length` is given (whatever the body
+    /// turns out to be); returns whether body bytes follow.
     pub(crate) fn start_stream(
         &mut self,
         status: u16,
         headers: &Headers,
+        length: Option<u64>,
         is_head: bool,
     ) -> Result<bool, ExchangeError> {
         let body_follows = !is_head && !status_has_no_body(status);
-        let head = self.final_head(status, headers, None)?;
-        let send = self
-            .respond
-            .send_response(head, !body_follows)
-            .map_err(h2_error)?;
-        self.send = Some(send);
-        Ok(body_follows)
-    }
-
-    /// Sends a final head announcing `declared_length` body bytes, whatever the body turns out to be.
-    pub(crate) fn start_with_length(
-        &mut self,
-        status: u16,
-        headers: &Headers,
-        declared_length: u64,
-        is_head: bool,
-    ) -> Result<bool, ExchangeError> {
-        let body_follows = !is_head && !status_has_no_body(status);
-        let head = self.final_head(status, headers, Some(declared_length))?;
+        let head = self.final_head(status, headers, length)?;
         let send = self
             .respond
             .send_response(head, !body_follows)
