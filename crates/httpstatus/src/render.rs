@@ -190,11 +190,10 @@ pub fn page(
             markdown(out, style, example.intro)?;
             writeln!(out)?;
         }
-        let heading = if example
-            .title
-            .to_lowercase()
-            .starts_with(&label.to_lowercase())
-        {
+        // A title that already starts or ends with its label ("... (Flask)") is shown as it is.
+        let title = example.title.to_lowercase();
+        let named = label.to_lowercase();
+        let heading = if title.starts_with(&named) || title.ends_with(&format!("({named})")) {
             example.title.to_owned()
         } else {
             format!("{label}: {}", example.title)

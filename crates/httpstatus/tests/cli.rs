@@ -37,7 +37,17 @@ fn a_code_prints_its_whole_page() {
     ] {
         assert!(text.contains(heading), "missing {heading}");
     }
-    assert!(text.contains("Node.js: ") && text.contains("Python: "));
+    // Each example's heading names its language once: "Node.js: title", or a title that already says it.
+    let examples = &text[text.find("EXAMPLES").unwrap()..];
+    assert!(examples.contains("Node.js") && examples.contains("Python"));
+    for label in ["Node.js", "Python", "Express", "FastAPI"] {
+        assert!(
+            !examples
+                .lines()
+                .any(|l| l.starts_with(&format!("{label}: ")) && l.ends_with(&format!("({label})"))),
+            "{label} named twice in a heading"
+        );
+    }
     assert!(
         !text.contains('\x1b'),
         "no colours when stdout is not a terminal"
