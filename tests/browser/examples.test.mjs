@@ -3,7 +3,7 @@
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startServer, launchBrowser, screenshotPath, watch } from "./server.mjs";
+import { startServer, launchBrowser, screenshotPath, watch, confine } from "./server.mjs";
 
 let server;
 let browser;
@@ -12,10 +12,7 @@ let codes;
 before(async () => {
   server = await startServer();
   browser = await launchBrowser();
-  await browser.context.route("**/*", (route) => {
-    const url = route.request().url();
-    return url.startsWith(server.url + "/") || url.startsWith("data:") ? route.continue() : route.abort();
-  });
+  await confine(browser.context, server.url);
   codes = await Promise.all(
     (await (await fetch(`${server.url}/api/v1/codes`)).json()).map(async ({ code }) =>
       (await fetch(`${server.url}/api/v1/codes/${String(code).padStart(3, "0")}`)).json(),

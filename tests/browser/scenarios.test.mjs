@@ -4,7 +4,7 @@
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startServer, launchBrowser } from "./server.mjs";
+import { startServer, launchBrowser, confine } from "./server.mjs";
 
 let server;
 let browser;
@@ -12,10 +12,7 @@ let browser;
 before(async () => {
   server = await startServer();
   browser = await launchBrowser();
-  await browser.context.route("**/*", (route) => {
-    const url = route.request().url();
-    return url.startsWith(server.url + "/") || url.startsWith("data:") ? route.continue() : route.abort();
-  });
+  await confine(browser.context, server.url);
 });
 
 after(async () => {

@@ -61,6 +61,17 @@ export async function launchBrowser(options = {}) {
   };
 }
 
+/**
+ * Lets `context` reach only `base` (and `data:` URLs): any request to another host is refused, so nothing
+ * leaves the machine. Routing turns Chromium's HTTP cache off; a test of caching needs a context without it.
+ */
+export async function confine(context, base) {
+  await context.route("**/*", (route) => {
+    const url = route.request().url();
+    return url.startsWith(base + "/") || url.startsWith("data:") ? route.continue() : route.abort();
+  });
+}
+
 export function screenshotPath(name) {
   mkdirSync(OUTPUT, { recursive: true });
   return join(OUTPUT, `${name}.png`);

@@ -3,7 +3,7 @@
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startServer, launchBrowser, screenshotPath, watch } from "./server.mjs";
+import { startServer, launchBrowser, screenshotPath, watch, confine } from "./server.mjs";
 
 let server;
 let browser;
@@ -11,11 +11,7 @@ let browser;
 before(async () => {
   server = await startServer();
   browser = await launchBrowser();
-  // Nothing may leave the machine: any request to another host is refused (and reported by `watch`).
-  await browser.context.route("**/*", (route) => {
-    const url = route.request().url();
-    return url.startsWith(server.url + "/") || url.startsWith("data:") ? route.continue() : route.abort();
-  });
+  await confine(browser.context, server.url);
 });
 
 after(async () => {
