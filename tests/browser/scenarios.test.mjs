@@ -63,27 +63,37 @@ for (const [status, method, body] of [[303, "GET", ""], [307, "POST", "field=val
 test("a conditional resource is revalidated with If-None-Match and answered 304", async () => {
   // A browser of its own: request routing, as the other tests use it, turns Chromium's HTTP cache off.
   const own = await launchBrowser();
-  const page = await own.context.newPage();
-  const url = `${server.url}/scenario/conditional/${key("browser")}`;
-  const first = await page.goto(url);
-  assert.equal(first.status(), 200);
-  const etag = first.headers()["etag"];
-  assert.match(etag, /^"/);
-  const requests = [];
-  page.on("request", (r) => { if (r.url() === url) requests.push(r); });
-  // What came over the network, from the DevTools protocol: a revalidated page shows as its cached 200 to
-  // page.on("response"), but the raw status the server sent is in responseReceivedExtraInfo.
-  const cdp = await own.context.newCDPSession(page);
-  await cdp.send("Network.enable");
-  const statuses = [];
-  cdp.on("Network.responseReceivedExtraInfo", (e) => statuses.push(e.statusCode));
-  await page.reload();
-  // The conditional field is the network stack's, so it shows in allHeaders(), not headers().
-  const sent = await Promise.all(requests.map(async (r) => (await r.allHeaders())["if-none-match"]));
-  assert.deepEqual(sent, [etag], "the browser revalidates with the ETag it stored");
-  assert.deepEqual(statuses, [304]);
-  assert.equal(await page.textContent("body"), await (await fetch(url)).text());
-  await own.close();
+  try {
+    const page = await own.context.newPage();
+    const url = `${server.url}/scenario/conditional/${key("browser")}`;
+    const first = await page.goto(url);
+    assert.equal(first.status(), 200);
+    const etag = first.headers()["etag"];
+    assert.match(etag, /^"/);
+    const requests = [];
+    page.on("request", (r) => { if (r.url() === url) requests.push(r); });
+    // What came over the network, from the DevTools protocol: a revalidated page shows as its cached 200 to
+    // page.on("response"), but the raw status the server sent is in responseReceivedExtraInfo. Only the
+    // page's own request counts (a reload may also ask for /favicon.ico, say).
+    const cdp = await own.context.newCDPSession(page);
+    await cdp.send("Network.enable");
+    const ours = new Set();
+    const raw = [];
+    cdp.on("Network.requestWillBeSent", (e) => { if (e.request.url === url) ours.add(e.requestId); });
+    cdp.on("Network.responseReceivedExtraInfo", (e) => raw.push(e));
+    await page.reload();
+    const statuses = () => raw.filter((e) => ours.has(e.requestId)).map((e) => e.statusCode);
+    for (let waited = 0; statuses().length === 0 && waited < 2000; waited += 50) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    // The conditional field is the network stack's, so it shows in allHeaders(), not headers().
+    const sent = await Promise.all(requests.map(async (r) => (await r.allHeaders())["if-none-match"]));
+    assert.deepEqual(sent, [etag], "the browser revalidates with the ETag it stored");
+    assert.deepEqual(statuses(), [304]);
+    assert.equal(await page.textContent("body"), await (await fetch(url)).text());
+  } finally {
+    await own.close();
+  }
 });
 
 test("fetch in the page gets 412 for a write with a stale ETag and 204 with the right one", async () => {
