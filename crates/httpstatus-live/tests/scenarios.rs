@@ -201,9 +201,9 @@ async fn h2(
                     .unwrap();
             }
         } else {
-            stream
-                .send_data(Bytes::copy_from_slice(body), true)
-                .unwrap();
+            // The server may answer (and end the stream) before it reads the body, as RFC 9113 section 8.1
+            // allows: a client then stops sending, so a stream already closed here is not an error.
+            let _ = stream.send_data(Bytes::copy_from_slice(body), true);
         }
     }
     while let Some(Ok(info)) = poll_fn(|cx| response.poll_informational(cx)).await {
