@@ -8,6 +8,8 @@ use std::path::Path;
 
 use httpstatus_content::{Ecosystem, check_ecosystems, parse_constants};
 
+use super::{opt, strs};
+
 /// Every ecosystem's file, validated and in display order; the errors name the file.
 pub fn read(dir: &Path, with_pages: &BTreeSet<u16>) -> Result<Vec<Ecosystem>, Vec<String>> {
     let mut files: Vec<_> = match std::fs::read_dir(dir) {
@@ -39,18 +41,6 @@ pub fn read(dir: &Path, with_pages: &BTreeSet<u16>) -> Result<Vec<Ecosystem>, Ve
     }
     all.sort_by_key(|e| e.order);
     Ok(all)
-}
-
-fn strs(list: &[String]) -> String {
-    let items: Vec<String> = list.iter().map(|s| format!("{s:?}")).collect();
-    format!("&[{}]", items.join(", "))
-}
-
-fn opt(value: &Option<String>) -> String {
-    match value {
-        Some(v) => format!("Some({v:?})"),
-        None => "None".to_owned(),
-    }
 }
 
 /// Appends `CONSTANT_ECOSYSTEMS` to the generated catalog and writes `constants_rust_check.rs` to `out_dir`.
