@@ -33,7 +33,8 @@ pub async fn status(ex: &mut Exchange<'_>, spec: &str) -> Result<(), ExchangeErr
         return websocket::switch_or_refuse(ex, format).await;
     }
 
-    let started = Instant::now();
+    // The delay counts from here; without one, no clock is read.
+    let started = (!params.sleep.is_zero()).then(Instant::now);
     let mut sent = Sent::default();
     if ex.request().version == Protocol::Http10
         && (code < 200 || !params.interim.is_empty() || params.heartbeat.is_some())
@@ -55,16 +56,18 @@ pub async fn status(ex: &mut Exchange<'_>, spec: &str) -> Result<(), ExchangeErr
     }
 
     // The delay, with 102 heartbeats if asked.
-    let deadline = started + params.sleep;
-    while Instant::now() < deadline {
-        let left = deadline - Instant::now();
-        let pause = params.heartbeat.map_or(left, |beat| beat.min(left));
-        tokio::select! {
-            _ = tokio::time::sleep(pause) => {}
-            _ = ex.client_gone() => return Err(gone()),
-        }
-        if params.heartbeat.is_some() && Instant::now() < deadline {
-            send_interim(ex, 102).await?;
+    if let Some(started) = started {
+        let deadline = started + params.sleep;
+        while Instant::now() < deadline {
+            let left = deadline - Instant::now();
+            let pause = params.heartbeat.map_or(left, |beat| beat.min(left));
+            tokio::select! {
+                _ = tokio::time::sleep(pause) => {}
+                _ = ex.client_gone() => return Err(gone()),
+            }
+            if params.heartbeat.is_some() && Instant::now() < deadline {
+                send_interim(ex, 102).await?;
+            }
         }
     }
     sent.slept_ms = params.sleep.as_millis() as u64;

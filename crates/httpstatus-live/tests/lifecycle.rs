@@ -77,6 +77,38 @@ fn an_idle_connection_is_closed_quietly() {
 }
 
 #[test]
+fn a_client_that_stops_reading_is_dropped_at_the_write_timeout() {
+    let config = httpstatus_server::Config {
+        write_timeout: Duration::from_millis(500),
+        ..quick_config()
+    };
+    let server = TestServer::start_with(config, Arc::new(TestHandler));
+    let mut stream = server.connect();
+    stream
+        .write_all(b"GET /big HTTP/1.1\r\nHost: t\r\n\r\n")
+        .unwrap();
+    // Read nothing while the server's write waits past its timeout, then take what was buffered.
+    std::thread::sleep(Duration::from_millis(1500));
+    assert!(server.still_serves(), "other clients are served meanwhile");
+    let started = Instant::now();
+    let received = read_to_close(&mut stream);
+    assert!(
+        received.starts_with(b"HTTP/1.1 200 OK\r\n"),
+        "{}",
+        String::from_utf8_lossy(&received[..received.len().min(200)])
+    );
+    assert!(
+        received.len() < 64 << 20,
+        "the whole body arrived ({} bytes): the write never waited",
+        received.len()
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "the connection was not closed"
+    );
+}
+
+#[test]
 fn a_stalled_body_gets_408() {
     let server = server();
     let mut stream = server.connect();

@@ -217,6 +217,13 @@ impl Handler for TestHandler {
                     ex.send_interim(103, "Early Hints", &link).await?;
                     ex.respond(Response::text(200, "OK", "done\n")).await
                 }
+                "/big" => {
+                    // 64 MiB: more than loopback's socket buffers hold, so a client that does not read
+                    // leaves the server's write waiting.
+                    let body = vec![b'x'; 64 << 20];
+                    ex.respond(Response::new(200, "OK").with_body("application/octet-stream", body))
+                        .await
+                }
                 "/slow" => {
                     tokio::time::sleep(Duration::from_millis(300)).await;
                     ex.respond(Response::text(200, "OK", "slow\n")).await
