@@ -3,16 +3,14 @@
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startServer, launchBrowser, screenshotPath, watch, confine } from "./server.mjs";
+import { startSite, stopSite, launchBrowser, screenshotPath, watch } from "./server.mjs";
 
 let server;
 let browser;
 let codes;
 
 before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-  await confine(browser.context, server.url);
+  ({ server, browser } = await startSite());
   codes = await Promise.all(
     (await (await fetch(`${server.url}/api/v1/codes`)).json()).map(async ({ code }) =>
       (await fetch(`${server.url}/api/v1/codes/${String(code).padStart(3, "0")}`)).json(),
@@ -20,10 +18,7 @@ before(async () => {
   );
 });
 
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+after(() => stopSite({ server, browser }));
 
 const path = (code) => "/" + String(code).padStart(3, "0");
 const isProgram = (x) => x.language === "javascript" || x.language === "python";

@@ -4,21 +4,16 @@
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startServer, launchBrowser, confine } from "./server.mjs";
+import { startSite, stopSite, launchBrowser } from "./server.mjs";
 
 let server;
 let browser;
 
 before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-  await confine(browser.context, server.url);
+  ({ server, browser } = await startSite());
 });
 
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+after(() => stopSite({ server, browser }));
 
 const key = (name) => `${name}-${Date.now()}-${Math.floor(Math.random() * 1e6)}`;
 

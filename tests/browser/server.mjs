@@ -72,6 +72,30 @@ export async function confine(context, base) {
   });
 }
 
+/**
+ * What most browser tests start with: the server, and a browser confined to it. Resolves to `{ server, browser }`;
+ * `stopSite` closes both, whatever of them started.
+ */
+export async function startSite() {
+  const server = await startServer();
+  let browser;
+  try {
+    browser = await launchBrowser();
+    await confine(browser.context, server.url);
+  } catch (error) {
+    await browser?.close();
+    await server.stop();
+    throw error;
+  }
+  return { server, browser };
+}
+
+/** Closes what `startSite` started. */
+export async function stopSite({ server, browser } = {}) {
+  await browser?.close();
+  await server?.stop();
+}
+
 export function screenshotPath(name) {
   mkdirSync(OUTPUT, { recursive: true });
   return join(OUTPUT, `${name}.png`);

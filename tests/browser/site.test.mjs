@@ -3,21 +3,16 @@
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startServer, launchBrowser, screenshotPath, watch, confine } from "./server.mjs";
+import { startSite, stopSite, screenshotPath, watch } from "./server.mjs";
 
 let server;
 let browser;
 
 before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-  await confine(browser.context, server.url);
+  ({ server, browser } = await startSite());
 });
 
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+after(() => stopSite({ server, browser }));
 
 async function open(path, setup) {
   const page = await browser.context.newPage();
