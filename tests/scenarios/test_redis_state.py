@@ -61,8 +61,10 @@ def cluster():
     redis = start_redis(port)
     a, url_a = start_httpstatus(port)
     b, url_b = start_httpstatus(port)
-    yield {"redis": redis, "redis_port": port, "urls": (url_a, url_b), "servers": (a, b)}
-    for process in (a, b, redis):
+    state = {"redis": redis, "redis_port": port, "urls": (url_a, url_b), "servers": (a, b)}
+    yield state
+    # The Redis of the end, which a test may have restarted (the first one is already stopped then).
+    for process in (a, b, state["redis"]):
         process.terminate()
         process.wait(timeout=10)
 
