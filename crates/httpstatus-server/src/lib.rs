@@ -28,6 +28,7 @@ mod log;
 pub mod request;
 pub mod response;
 pub mod server;
+mod stop;
 pub mod transport;
 
 pub use config::Config;

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::{OwnedSemaphorePermit, Semaphore, watch};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::task::JoinSet;
 use tokio::time::timeout;
 use tokio_rustls::{LazyConfigAcceptor, TlsAcceptor};
@@ -18,6 +18,7 @@ use tokio_rustls::{LazyConfigAcceptor, TlsAcceptor};
 use crate::handler::Handler;
 use crate::log::access_log;
 use crate::request::Protocol;
+use crate::stop::Stop;
 use crate::transport::{Stream, answer_and_close, peek_first_byte};
 use crate::{Config, h1, h2};
 
@@ -102,20 +103,15 @@ pub async fn serve(
         config: Arc::new(config),
         handler,
     });
-    let (stop_sender, stop) = watch::channel(false);
+    let stop = Stop::new();
     let mut loops = JoinSet::new();
     for listener in listeners {
         loops.spawn(accept_loop(listener, shared.clone(), stop.clone()));
     }
     shutdown.await;
-    let _ = stop_sender.send(true);
+    stop.stop();
     while loops.join_next().await.is_some() {}
     Ok(())
-}
-
-/// Resolves once the server starts shutting down.
-pub(crate) async fn stopped(mut stop: watch::Receiver<bool>) {
-    let _ = stop.wait_for(|stopping| *stopping).await;
 }
 
 /// What every connection task shares.
@@ -131,9 +127,10 @@ struct Shared {
 /// Most over-limit clients being sent their 503 at the same moment; further ones are closed without a word.
 const MAX_REFUSALS_AT_ONCE: usize = 64;
 
-async fn accept_loop(listener: Listener, shared: Arc<Shared>, stop: watch::Receiver<bool>) {
+async fn accept_loop(listener: Listener, shared: Arc<Shared>, stop: Stop) {
     let mut connections = JoinSet::new();
-    let stopping = stopped(stop.clone());
+    let waiter = stop.waiter();
+    let stopping = waiter.stopped();
     tokio::pin!(stopping);
     let acceptor = listener.tls.map(|config| {
         if listener.tls_by_name.is_empty() {
@@ -237,12 +234,7 @@ fn refuse_over_limit(stream: TcpStream, shared: &Shared, connections: &mut JoinS
 const TLS_HANDSHAKE_RECORD: u8 = 0x16;
 
 /// Completes a TLS handshake and serves the protocol ALPN chose; plain HTTP gets a 400 that says what to do.
-async fn serve_tls(
-    stream: TcpStream,
-    acceptor: TlsChoice,
-    shared: &Shared,
-    stop: watch::Receiver<bool>,
-) {
+async fn serve_tls(stream: TcpStream, acceptor: TlsChoice, shared: &Shared, stop: Stop) {
     let config = &shared.config;
     match peek_first_byte(&stream, config.header_read_timeout).await {
         None => return,

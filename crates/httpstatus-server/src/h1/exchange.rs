@@ -2,6 +2,7 @@
 //! decisions, bodies whole, chunked or until close, the request body decoded from the connection, and the
 //! connection handed over after `101 Switching Protocols`.
 
+use crate::stop::Stop;
 use bytes::Bytes;
 use httpstatus_wire::server::{
     CONTINUE_HEAD, asks_to_close, encode_interim_head, encode_switching_protocols,
@@ -11,7 +12,6 @@ use httpstatus_wire::{
     ResponseContext, Version, WireError, encode_chunk, encode_final_head, encode_last_chunk,
     plan_final_head,
 };
-use tokio::sync::watch;
 
 use crate::Config;
 use crate::date::http_date_bytes;
@@ -34,7 +34,7 @@ pub(crate) struct H1<'c> {
     /// Limits and timeouts.
     config: &'c Config,
     /// Turns true when the server starts shutting down, so the final response says `Connection: close`.
-    stopping: &'c watch::Receiver<bool>,
+    stopping: &'c Stop,
     /// The request's version on the wire.
     version: Version,
     /// Whether the client asked to keep the connection.
@@ -53,7 +53,7 @@ impl<'c> H1<'c> {
     pub(crate) fn new(
         conn: &'c mut Connection,
         config: &'c Config,
-        stopping: &'c watch::Receiver<bool>,
+        stopping: &'c Stop,
         request: &H1Request,
     ) -> Self {
         H1 {
@@ -120,7 +120,7 @@ impl<'c> H1<'c> {
             version: self.version,
             client_keep_alive: self.client_keep_alive,
             head_request: is_head,
-            stopping: *self.stopping.borrow(),
+            stopping: self.stopping.is_stopping(),
             // A client that asked for 100-continue and never got it may not send its body: we cannot find the
             // next request after it, so we close.
             unread_body_blocks_reuse: self.expect_continue

@@ -7,8 +7,8 @@ pub(crate) mod exchange;
 
 use std::sync::Arc;
 
+use crate::stop::Stop;
 use httpstatus_wire::{BodyFraming, RequestHead, Version, reason_phrase};
-use tokio::sync::watch;
 
 use crate::exchange::{Backend, Exchange, Outcome, run_handler};
 use crate::handler::Handler;
@@ -24,7 +24,7 @@ pub(crate) async fn serve_connection(
     stream: Stream,
     config: &Arc<Config>,
     handler: &Arc<dyn Handler>,
-    stop: watch::Receiver<bool>,
+    stop: Stop,
     allow_h2c: bool,
 ) {
     let secure = stream.is_tls();
@@ -32,12 +32,12 @@ pub(crate) async fn serve_connection(
     let mut first = true;
     let mut linger = false;
     // One wait for shutdown for the whole connection: it registers with the channel once, not once per request.
-    let mut stop_signal = stop.clone();
-    let stopping = stop_signal.wait_for(|stopping| *stopping);
+    let waiter = stop.waiter();
+    let stopping = waiter.stopped();
     tokio::pin!(stopping);
     loop {
         let idle = conn.read_buf.is_empty();
-        if idle && *stop.borrow() {
+        if idle && stop.is_stopping() {
             break;
         }
         let first_byte_wait = if first {
@@ -115,7 +115,7 @@ fn split_head(head: RequestHead, secure: bool) -> (Request, H1Request) {
 async fn exchange(
     conn: &mut Connection,
     config: &Config,
-    stop: &watch::Receiver<bool>,
+    stop: &Stop,
     head: RequestHead,
     handler: &dyn Handler,
     secure: bool,
@@ -137,7 +137,7 @@ async fn exchange(
 async fn send_head_error(
     conn: &mut Connection,
     config: &Config,
-    stop: &watch::Receiver<bool>,
+    stop: &Stop,
     status: u16,
     message: &str,
 ) {

@@ -17,12 +17,13 @@ use std::task::Poll;
 use bytes::Bytes;
 use h2::server::SendResponse;
 use tokio::io::{AsyncRead, AsyncWrite};
-use tokio::sync::{Notify, watch};
+use tokio::sync::Notify;
 use tokio::time::timeout;
 
 use crate::Config;
 use crate::exchange::{Backend, Exchange, run_handler};
 use crate::handler::Handler;
+use crate::stop::Stop;
 use exchange::{H2, request_from_parts};
 
 /// Serves one HTTP/2 connection until the client or the server ends it.
@@ -31,7 +32,7 @@ pub(crate) async fn serve_connection<T>(
     secure: bool,
     config: &Arc<Config>,
     handler: &Arc<dyn Handler>,
-    stop: watch::Receiver<bool>,
+    stop: Stop,
 ) where
     T: AsyncRead + AsyncWrite + Unpin,
 {
@@ -57,7 +58,8 @@ pub(crate) async fn serve_connection<T>(
     let finished = Arc::new(Notify::new());
     let mut shutting_down = false;
     let mut batch = Vec::new();
-    let stopping = crate::server::stopped(stop);
+    let waiter = stop.waiter();
+    let stopping = waiter.stopped();
     tokio::pin!(stopping);
     loop {
         let idle = active.load(Ordering::Acquire) == 0;
@@ -237,7 +239,7 @@ mod tests {
             writes: writes.clone(),
         };
         let handler = Arc::new(Small(Mutex::new(Vec::new())));
-        let (_stop, stop) = tokio::sync::watch::channel(false);
+        let stop = crate::stop::Stop::new();
         let config = Arc::new(Config::default());
         let served: Arc<dyn Handler> = handler.clone();
         let server = tokio::spawn(async move {
