@@ -129,8 +129,7 @@ const MAX_REFUSALS_AT_ONCE: usize = 64;
 
 async fn accept_loop(listener: Listener, shared: Arc<Shared>, stop: Stop) {
     let mut connections = JoinSet::new();
-    let waiter = stop.waiter();
-    let stopping = waiter.stopped();
+    let stopping = stop.stopped();
     tokio::pin!(stopping);
     let acceptor = listener.tls.map(|config| {
         if listener.tls_by_name.is_empty() {

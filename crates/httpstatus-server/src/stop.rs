@@ -5,7 +5,7 @@
 //! waker in a slot of its own, registered with the signal once for the life of the waiter.
 
 use std::collections::HashMap;
-use std::future::poll_fn;
+use std::future::{Future, poll_fn};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::task::{Context, Poll, Waker};
@@ -44,8 +44,18 @@ impl Stop {
         self.0.stopping.load(Ordering::Acquire)
     }
 
+    /// Resolves once the server is stopping. The wait registers with the signal on its first poll and stays
+    /// registered until the future is dropped, however often it is polled meanwhile.
+    pub(crate) fn stopped(&self) -> impl Future<Output = ()> + Send + 'static {
+        let stop = self.clone();
+        async move {
+            let waiter = stop.waiter();
+            poll_fn(|cx| waiter.poll_stopped(cx)).await;
+        }
+    }
+
     /// A way to wait for the signal, registered once; dropping it unregisters.
-    pub(crate) fn waiter(&self) -> StopWaiter {
+    fn waiter(&self) -> StopWaiter {
         let id = self.0.next.fetch_add(1, Ordering::Relaxed);
         let slot = Arc::new(Mutex::new(None));
         lock(&self.0.waiters).insert(id, slot.clone());
@@ -58,7 +68,7 @@ impl Stop {
 }
 
 /// One task's wait for [`Stop`].
-pub(crate) struct StopWaiter {
+struct StopWaiter {
     stop: Stop,
     id: u64,
     /// The waker to wake; only this task and [`Stop::stop`] touch it.
@@ -66,11 +76,6 @@ pub(crate) struct StopWaiter {
 }
 
 impl StopWaiter {
-    /// Resolves once the server is stopping; may be polled again and again.
-    pub(crate) async fn stopped(&self) {
-        poll_fn(|cx| self.poll_stopped(cx)).await;
-    }
-
     fn poll_stopped(&self, cx: &mut Context<'_>) -> Poll<()> {
         if self.stop.is_stopping() {
             return Poll::Ready(());
@@ -107,25 +112,25 @@ mod tests {
     use std::time::Duration;
 
     #[tokio::test]
-    async fn a_waiter_wakes_when_the_signal_is_set_and_stays_woken() {
+    async fn a_wait_wakes_when_the_signal_is_set_and_stays_woken() {
         let stop = Stop::new();
-        let waiter = stop.waiter();
+        let stopping = stop.stopped();
+        tokio::pin!(stopping);
         assert!(!stop.is_stopping());
-        let pending = tokio::time::timeout(Duration::from_millis(20), waiter.stopped()).await;
+        let pending = tokio::time::timeout(Duration::from_millis(20), &mut stopping).await;
         assert!(pending.is_err(), "no signal yet");
+        assert_eq!(stop.0.waiters.lock().unwrap().len(), 1, "registered once");
         let setter = stop.clone();
         tokio::spawn(async move {
             tokio::time::sleep(Duration::from_millis(20)).await;
             setter.stop();
         });
-        tokio::time::timeout(Duration::from_secs(5), waiter.stopped())
+        tokio::time::timeout(Duration::from_secs(5), &mut stopping)
             .await
             .expect("woken by stop");
         assert!(stop.is_stopping());
-        waiter.stopped().await;
-        // A waiter made after the signal sees it at once; dropped waiters leave nothing behind.
-        stop.waiter().stopped().await;
-        drop(waiter);
+        // A wait begun after the signal sees it at once; finished waits leave nothing behind.
+        stop.stopped().await;
         assert!(stop.0.waiters.lock().unwrap().is_empty());
     }
 }

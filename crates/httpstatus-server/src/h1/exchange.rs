@@ -2,7 +2,6 @@
 //! decisions, bodies whole, chunked or until close, the request body decoded from the connection, and the
 //! connection handed over after `101 Switching Protocols`.
 
-use crate::stop::Stop;
 use bytes::Bytes;
 use httpstatus_wire::server::{
     CONTINUE_HEAD, asks_to_close, encode_interim_head, encode_switching_protocols,
@@ -18,6 +17,7 @@ use crate::date::http_date_bytes;
 use crate::exchange::ExchangeError;
 use crate::h1::connection::{Connection, ReadMoreError, Upgraded};
 use crate::response::Response;
+use crate::stop::Stop;
 
 /// What the HTTP/1.1 side keeps of a request head, beside the protocol-agnostic request.
 pub(crate) struct H1Request {

@@ -7,12 +7,12 @@ pub(crate) mod exchange;
 
 use std::sync::Arc;
 
-use crate::stop::Stop;
 use httpstatus_wire::{BodyFraming, RequestHead, Version, reason_phrase};
 
 use crate::exchange::{Backend, Exchange, Outcome, run_handler};
 use crate::handler::Handler;
 use crate::request::{Protocol, Request};
+use crate::stop::Stop;
 use crate::transport::Stream;
 use crate::{Config, h2};
 use connection::{Connection, HeadError};
@@ -31,9 +31,8 @@ pub(crate) async fn serve_connection(
     let mut conn = Connection::new(stream, config.write_timeout);
     let mut first = true;
     let mut linger = false;
-    // One wait for shutdown for the whole connection: it registers with the channel once, not once per request.
-    let waiter = stop.waiter();
-    let stopping = waiter.stopped();
+    // One wait for shutdown for the whole connection: it registers with the signal once, not once per request.
+    let stopping = stop.stopped();
     tokio::pin!(stopping);
     loop {
         let idle = conn.read_buf.is_empty();

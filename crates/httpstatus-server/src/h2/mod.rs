@@ -58,8 +58,7 @@ pub(crate) async fn serve_connection<T>(
     let finished = Arc::new(Notify::new());
     let mut shutting_down = false;
     let mut batch = Vec::new();
-    let waiter = stop.waiter();
-    let stopping = waiter.stopped();
+    let stopping = stop.stopped();
     tokio::pin!(stopping);
     loop {
         let idle = active.load(Ordering::Acquire) == 0;
