@@ -147,19 +147,41 @@ fn a_panicking_handler_gets_500_and_others_are_served() {
 
 #[test]
 fn graceful_shutdown_finishes_in_flight_requests_and_stops_accepting() {
-    let mut server = server();
+    graceful_shutdown_finishes_in_flight_requests(quick_config());
+}
+
+#[test]
+fn graceful_shutdown_on_worker_threads_finishes_in_flight_requests() {
+    graceful_shutdown_finishes_in_flight_requests(on_workers(quick_config()));
+}
+
+/// Connections served on two worker threads of their own, as `httpstatus serve` does.
+fn on_workers(config: httpstatus_server::Config) -> httpstatus_server::Config {
+    httpstatus_server::Config {
+        worker_threads: 2,
+        ..config
+    }
+}
+
+fn graceful_shutdown_finishes_in_flight_requests(config: httpstatus_server::Config) {
+    let mut server = TestServer::start(config);
     let addr = server.addr;
-    let mut in_flight = server.connect();
-    in_flight
-        .write_all(b"GET /slow HTTP/1.1\r\nHost: t\r\n\r\n")
-        .unwrap();
+    // Two requests in flight, on two connections, so that with workers each thread has one.
+    let mut in_flight = [server.connect(), server.connect()];
+    for stream in &mut in_flight {
+        stream
+            .write_all(b"GET /status/200?sleep=300 HTTP/1.1\r\nHost: t\r\n\r\n")
+            .unwrap();
+    }
     let mut idle = server.connect();
     std::thread::sleep(Duration::from_millis(50));
     let waited = server.stop();
-    // The in-flight request was answered, with Connection: close, and then the connection ended.
-    let response = normalise(&read_to_close(&mut in_flight));
-    assert!(response.ends_with("slow\n"), "{response}");
-    assert!(response.contains("Connection: close\r\n"), "{response}");
+    // The in-flight requests were answered, with Connection: close, and then the connections ended.
+    for stream in &mut in_flight {
+        let response = normalise(&read_to_close(stream));
+        assert!(response.starts_with("HTTP/1.1 200 OK\r\n"), "{response}");
+        assert!(response.contains("Connection: close\r\n"), "{response}");
+    }
     assert!(read_to_close(&mut idle).is_empty());
     assert!(waited < Duration::from_secs(2), "{waited:?}");
     assert!(
@@ -170,7 +192,15 @@ fn graceful_shutdown_finishes_in_flight_requests_and_stops_accepting() {
 
 #[test]
 fn shutdown_gives_up_on_requests_past_the_grace_period() {
-    let mut config = quick_config();
+    shutdown_gives_up_past_the_grace_period(quick_config());
+}
+
+#[test]
+fn shutdown_on_worker_threads_gives_up_past_the_grace_period() {
+    shutdown_gives_up_past_the_grace_period(on_workers(quick_config()));
+}
+
+fn shutdown_gives_up_past_the_grace_period(mut config: httpstatus_server::Config) {
     config.shutdown_grace = Duration::from_millis(100);
     let mut server = TestServer::start(config);
     let mut long = server.connect();

@@ -24,6 +24,9 @@ pub struct Config {
     pub shutdown_grace: Duration,
     /// Whether to write one access log line per response on stderr.
     pub access_log: bool,
+    /// Threads that serve connections, each with a current-thread runtime of its own, given connections in
+    /// turn; `0` serves them on the runtime that calls [`crate::serve`].
+    pub worker_threads: usize,
     /// HTTP/2: streams a client may have open at once (SETTINGS_MAX_CONCURRENT_STREAMS); more are refused.
     pub h2_max_concurrent_streams: u32,
     /// HTTP/2: the flow-control window we grant each stream's request body.
@@ -51,6 +54,7 @@ impl Default for Config {
             max_connections: 1024,
             shutdown_grace: Duration::from_secs(10),
             access_log: false,
+            worker_threads: 0,
             h2_max_concurrent_streams: 100,
             h2_stream_window: 256 * 1024,
             h2_connection_window: 1024 * 1024,

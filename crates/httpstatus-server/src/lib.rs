@@ -6,6 +6,7 @@
 //! # Layout
 //!
 //! - [`server`]: [`serve`] (the accept loops, the connection limit, protocol choice, graceful shutdown).
+//!   `workers` holds the threads, one current-thread runtime each, that connections are handed to in turn.
 //! - [`transport`]: the byte stream (TCP or TLS) and the answers sent before any protocol runs.
 //! - [`h1`]: one HTTP/1.1 connection: requests in order, keep-alive, the h2c preface handed on. Its
 //!   `connection` module does the connection's reads and writes; the wire layer (`httpstatus-wire`) decides
@@ -30,6 +31,7 @@ pub mod response;
 pub mod server;
 mod stop;
 pub mod transport;
+mod workers;
 
 pub use config::Config;
 pub use exchange::{Exchange, ExchangeError, Fault};

@@ -20,6 +20,7 @@ use crate::log::access_log;
 use crate::request::Protocol;
 use crate::stop::Stop;
 use crate::transport::{Stream, answer_and_close, peek_first_byte};
+use crate::workers::Workers;
 use crate::{Config, h1, h2};
 
 /// A listening socket and how to speak on it.
@@ -89,14 +90,23 @@ pub async fn run_with(
 }
 
 /// Serves `handler` on every listener until `shutdown` resolves, then stops accepting, lets in-flight requests
-/// finish for up to `config.shutdown_grace`, and returns.
+/// finish for up to `config.shutdown_grace`, and returns. Connections are served on the calling runtime, or
+/// on `config.worker_threads` threads of their own.
 pub async fn serve(
     listeners: Vec<Listener>,
     config: Config,
     handler: Arc<dyn Handler>,
     shutdown: impl Future,
 ) -> io::Result<()> {
+    let (workers, worker_threads) = match config.worker_threads {
+        0 => (None, None),
+        count => {
+            let (workers, threads) = Workers::start(count)?;
+            (Some(workers), Some(threads))
+        }
+    };
     let shared = Arc::new(Shared {
+        workers,
         permits: Arc::new(Semaphore::new(config.max_connections.max(1))),
         // Refusing takes a moment per client (send the 503, let it arrive); past this many at once, close at once.
         refusals: Arc::new(Semaphore::new(MAX_REFUSALS_AT_ONCE)),
@@ -111,11 +121,17 @@ pub async fn serve(
     shutdown.await;
     stop.stop();
     while loops.join_next().await.is_some() {}
+    // Every accept loop has drained or dropped its connections; the workers have nothing left to serve.
+    if let Some(threads) = worker_threads {
+        threads.finish().await;
+    }
     Ok(())
 }
 
 /// What every connection task shares.
 struct Shared {
+    /// The threads connections are served on, when not on the accept loop's runtime.
+    workers: Option<Workers>,
     config: Arc<Config>,
     handler: Arc<dyn Handler>,
     /// One per connection served; the connection limit.
@@ -167,8 +183,24 @@ async fn accept_loop(listener: Listener, shared: Arc<Shared>, stop: Stop) {
             }
             continue;
         };
+        // A socket is registered with the runtime that accepted it; one bound for a worker leaves this runtime
+        // and joins the worker's when its task first runs there.
+        let (worker, stream) = match &shared.workers {
+            None => (None, Accepted::Here(stream)),
+            Some(workers) => match stream.into_std() {
+                Ok(stream) => (Some(workers.next().clone()), Accepted::Moving(stream)),
+                Err(_) => continue,
+            },
+        };
         let (shared, stop, acceptor) = (shared.clone(), stop.clone(), acceptor.clone());
-        connections.spawn(async move {
+        let serve = async move {
+            let stream = match stream {
+                Accepted::Here(stream) => stream,
+                Accepted::Moving(stream) => match TcpStream::from_std(stream) {
+                    Ok(stream) => stream,
+                    Err(_) => return,
+                },
+            };
             match acceptor {
                 None => {
                     h1::serve_connection(
@@ -183,7 +215,11 @@ async fn accept_loop(listener: Listener, shared: Arc<Shared>, stop: Stop) {
                 Some(acceptor) => serve_tls(stream, acceptor, &shared, stop).await,
             }
             drop::<OwnedSemaphorePermit>(permit);
-        });
+        };
+        match &worker {
+            None => connections.spawn(serve),
+            Some(runtime) => connections.spawn_on(serve, runtime),
+        };
     }
     drop(listener.tcp);
     let grace = shared.config.shutdown_grace;
@@ -194,6 +230,14 @@ async fn accept_loop(listener: Listener, shared: Arc<Shared>, stop: Stop) {
     if drained.is_err() {
         connections.shutdown().await;
     }
+}
+
+/// An accepted connection on its way to the task that serves it.
+enum Accepted {
+    /// Served on the accept loop's runtime.
+    Here(TcpStream),
+    /// Out of the accept loop's runtime, bound for a worker's.
+    Moving(std::net::TcpStream),
 }
 
 /// Answers a client past the connection limit with `503 Service Unavailable` and `Connection: close`, without

@@ -63,6 +63,10 @@ pub struct Args {
     #[arg(long, default_value_t = 30.0, value_name = "SECONDS", value_parser = positive_seconds)]
     idle_timeout: f64,
 
+    /// Threads that serve connections, each given connections in turn (default: one per core)
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
+    threads: Option<u16>,
+
     /// Seconds in-flight requests get to finish after SIGINT or SIGTERM
     #[arg(long, default_value_t = 10.0, value_name = "SECONDS", value_parser = positive_seconds)]
     shutdown_grace: f64,
@@ -165,11 +169,17 @@ pub fn run(_context: &Context, args: &Args, out: &mut dyn Write) -> io::Result<O
         write_timeout: Duration::from_secs_f64(args.write_timeout),
         shutdown_grace: Duration::from_secs_f64(args.shutdown_grace),
         access_log: !args.quiet,
+        worker_threads: match args.threads {
+            Some(threads) => usize::from(threads),
+            None => std::thread::available_parallelism().map_or(1, usize::from),
+        },
         ..Config::default()
     };
     config.limits.max_body = args.max_body;
 
-    let runtime = tokio::runtime::Builder::new_multi_thread()
+    // This thread accepts connections, waits for signals and keeps the Redis client; the connections
+    // themselves are served on the worker threads (`--threads`).
+    let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
     let tls = if args.tls {

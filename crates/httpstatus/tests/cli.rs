@@ -267,9 +267,14 @@ struct Server {
 
 impl Server {
     fn start() -> Server {
+        Server::start_with(&[])
+    }
+
+    fn start_with(extra: &[&str]) -> Server {
         use std::io::{BufRead, BufReader};
         let mut child = Command::new(env!("CARGO_BIN_EXE_httpstatus"))
             .args(["serve", "--addr", "127.0.0.1:0", "--quiet"])
+            .args(extra)
             .stdout(Stdio::piped())
             .spawn()
             .unwrap();
@@ -291,6 +296,19 @@ impl Drop for Server {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+#[test]
+fn serve_takes_a_thread_count_and_refuses_zero() {
+    let server = Server::start_with(&["--threads", "1"]);
+    let o = httpstatus(&["probe", &format!("{}/status/204", server.url)]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("< HTTP/1.1 204 No Content"), "{}", stdout(&o));
+
+    let o = httpstatus(&["serve", "--threads", "0"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--threads"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("1..=1024"), "{}", stderr(&o));
 }
 
 #[test]
