@@ -66,26 +66,26 @@ async fn route(
     scenarios: &scenario::Scenarios,
     ex: &mut Exchange<'_>,
 ) -> Result<(), ExchangeError> {
-    let path = ex.request().path().to_owned();
-    if ex.request().method == "OPTIONS"
-        && ex
-            .request()
-            .headers
-            .contains("access-control-request-method")
-    {
+    let request = ex.request();
+    if request.method == "OPTIONS" && request.headers.contains("access-control-request-method") {
         return preflight(ex).await;
     }
+    // The path is read from the request, not copied: each branch takes what it needs before the exchange
+    // goes on.
+    let path = request.path();
     if let Some(spec) = path.strip_prefix("/status/") {
-        return status::status(ex, spec).await;
+        let choice = params::parse_spec(spec);
+        return status::status(ex, choice).await;
     }
     if path == "/scenario" || path.starts_with("/scenario/") {
         return scenario::handle(scenarios, ex).await;
     }
     if path == "/early-hints" || path.starts_with("/early-hints/") {
+        let path = path.to_owned();
         return early_hints::early_hints(ex, &path).await;
     }
-    match path.as_str() {
-        "/status" => status::status(ex, "").await,
+    match path {
+        "/status" => status::status(ex, params::parse_spec("")).await,
         "/long" => long::long(ex).await,
         "/long/events" => long::events(ex).await,
         _ => {

@@ -55,6 +55,12 @@ const SPEC_HELP: &str = "use /status/{code} with a three-digit code from 100 to 
 
 /// Parses `404`, `200,503` or `200:0.9,503:0.1`.
 pub fn parse_spec(spec: &str) -> Result<Choice, String> {
+    // The commonest spec, one code, needs no decoding or splitting.
+    if spec.len() == 3 && spec.bytes().all(|b| b.is_ascii_digit()) {
+        return Ok(Choice {
+            options: vec![(parse_code(spec)?, 1.0)],
+        });
+    }
     let spec = super::query::decode(spec, spec).map_err(|e| e.to_string())?;
     if spec.is_empty() {
         return Err(format!("no status code given: {SPEC_HELP}"));

@@ -8,7 +8,7 @@ use httpstatus_wire::Headers;
 
 use crate::explain::{Sent, bad_request, explained, explanation_response, plain_explanation_body};
 use crate::negotiate::negotiate;
-use crate::params::{StatusParams, parse_spec, parse_status_params};
+use crate::params::{Choice, StatusParams, parse_status_params};
 use crate::{add_cors, gone, websocket};
 use httpstatus_server::Response;
 use httpstatus_server::{Exchange, ExchangeError};
@@ -19,10 +19,12 @@ const DEFAULT_RETRY_AFTER: u64 = 5;
 const DEFAULT_LOCATION: &str = "/status/200";
 
 /// Answers `/status/{spec}`.
-pub async fn status(ex: &mut Exchange<'_>, spec: &str) -> Result<(), ExchangeError> {
+pub async fn status(
+    ex: &mut Exchange<'_>,
+    spec: Result<Choice, String>,
+) -> Result<(), ExchangeError> {
     let format = negotiate(ex.request().headers.get("accept"));
-    let plan = parse_spec(spec)
-        .and_then(|choice| Ok((choice, parse_status_params(ex.request().query())?)));
+    let plan = spec.and_then(|choice| Ok((choice, parse_status_params(ex.request().query())?)));
     let (choice, params) = match plan {
         Ok(plan) => plan,
         Err(message) => return ex.respond(add_cors(bad_request(&message, format))).await,

@@ -89,12 +89,13 @@ pub struct Exchange<'c> {
     pub(crate) status: Option<u16>,
     /// Body bytes sent, for the access log.
     pub(crate) body_bytes: u64,
-    /// When the request head was complete.
-    pub(crate) started: Instant,
+    /// When the request head was complete, when the access log is on (it is the only reader, and a clock
+    /// read per request is not free).
+    pub(crate) started: Option<Instant>,
 }
 
 impl<'c> Exchange<'c> {
-    pub(crate) fn new(backend: Backend<'c>, request: Request) -> Self {
+    pub(crate) fn new(backend: Backend<'c>, request: Request, config: &Config) -> Self {
         Exchange {
             backend,
             request,
@@ -103,7 +104,7 @@ impl<'c> Exchange<'c> {
             sent: Sent::NoFinal,
             status: None,
             body_bytes: 0,
-            started: Instant::now(),
+            started: config.access_log.then(Instant::now),
         }
     }
 
@@ -402,7 +403,9 @@ impl<'c> Exchange<'c> {
                 request.version,
                 self.status,
                 self.body_bytes,
-                self.started.elapsed(),
+                self.started
+                    .map(|started| started.elapsed())
+                    .unwrap_or_default(),
             );
         }
     }

@@ -1,6 +1,8 @@
 //! Request heads: finding, checking and parsing them (RFC 9112 sections 2 to 7), and deciding how the body is
 //! framed. "Not enough bytes yet" is a normal result, not an error.
 
+use std::mem::MaybeUninit;
+
 use crate::body::BodyFraming;
 use crate::headers::{Headers, is_field_value, trim};
 use crate::{Limits, WireError};
@@ -166,17 +168,21 @@ pub fn parse_request_head(
     };
 
     // Header slots on the stack for the usual limits; a larger limit gets them on the heap. Either way httparse
-    // sees exactly `max_headers` slots, so "too many headers" means the same thing.
-    let mut stack_slots = [httparse::EMPTY_HEADER; STACK_HEADER_SLOTS];
+    // sees exactly `max_headers` slots, so "too many headers" means the same thing. They are left uninitialised
+    // (httparse fills only those it uses): writing all of them first would cost more than the parse of a
+    // short head.
+    let mut stack_slots =
+        [const { MaybeUninit::<httparse::Header<'_>>::uninit() }; STACK_HEADER_SLOTS];
     let mut heap_slots = Vec::new();
-    let slots: &mut [httparse::Header<'_>] = if limits.max_headers <= STACK_HEADER_SLOTS {
-        &mut stack_slots[..limits.max_headers]
-    } else {
-        heap_slots.resize(limits.max_headers, httparse::EMPTY_HEADER);
-        &mut heap_slots
-    };
-    let mut request = httparse::Request::new(slots);
-    match request.parse(head) {
+    let slots: &mut [MaybeUninit<httparse::Header<'_>>] =
+        if limits.max_headers <= STACK_HEADER_SLOTS {
+            &mut stack_slots[..limits.max_headers]
+        } else {
+            heap_slots.resize_with(limits.max_headers, MaybeUninit::uninit);
+            &mut heap_slots
+        };
+    let mut request = httparse::Request::new(&mut []);
+    match request.parse_with_uninit_headers(head, slots) {
         Ok(httparse::Status::Complete(_)) => {}
         Ok(httparse::Status::Partial) => {
             return Err(WireError::InvalidRequestLine("the head ended early"));

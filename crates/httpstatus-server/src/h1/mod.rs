@@ -121,7 +121,7 @@ async fn exchange(
 ) -> bool {
     let (request, kept) = split_head(head, secure);
     let h1 = H1::new(conn, config, stop, &kept);
-    let mut ex = Exchange::new(Backend::H1(h1), request);
+    let mut ex = Exchange::new(Backend::H1(h1), request, config);
     let outcome = run_handler(&mut ex, handler, config).await;
     let continue_sent = ex.continue_sent;
     match &mut ex.backend {
@@ -157,7 +157,7 @@ async fn send_head_error(
         expect_continue: false,
         wants_upgrade: false,
     };
-    let mut ex = Exchange::new(Backend::H1(h1), request);
+    let mut ex = Exchange::new(Backend::H1(h1), request, config);
     ex.send_error(status, reason, message).await;
     ex.log(config);
 }

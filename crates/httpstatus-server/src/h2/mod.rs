@@ -142,7 +142,7 @@ impl StreamTask {
         let (parts, body) = request.into_parts();
         let (request, problem) = request_from_parts(parts, secure, &self.config.limits);
         let backend = H2::new(respond, body, self.config.clone());
-        let mut ex = Exchange::new(Backend::H2(Box::new(backend)), request);
+        let mut ex = Exchange::new(Backend::H2(Box::new(backend)), request, &self.config);
         match problem {
             // A head our HTTP/1.1 side would refuse gets the same status here.
             Some(error) => {
