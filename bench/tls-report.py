@@ -255,7 +255,7 @@ machine = dict(line.split("\t", 1) for line in read("machine.tsv").splitlines() 
 print()
 print("Machine and tools: " + "; ".join(f"{k} {v}" for k, v in machine.items()))
 print(f"Workers: nginx worker_processes {read('workers').strip()} ({read('nginx-workers').strip()} running); "
-      f"httpstatus threads (runtime workers and the main thread) {read('httpstatus-threads').strip()}")
+      f"httpstatus threads (worker threads and the accepting main thread) {read('httpstatus-threads').strip()}")
 loads = [line.split("\t") for line in read("load.tsv").splitlines() if "\t" in line]
 if loads:
     ones = [float(values.split()[0]) for _, values in loads]

@@ -303,7 +303,11 @@ fn serve_takes_a_thread_count_and_refuses_zero() {
     let server = Server::start_with(&["--threads", "1"]);
     let o = httpstatus(&["probe", &format!("{}/status/204", server.url)]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert!(stdout(&o).contains("< HTTP/1.1 204 No Content"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("< HTTP/1.1 204 No Content"),
+        "{}",
+        stdout(&o)
+    );
 
     let o = httpstatus(&["serve", "--threads", "0"]);
     assert_eq!(o.status.code(), Some(2));
