@@ -57,53 +57,50 @@ impl Handler for Live {
         &'a self,
         ex: &'a mut Exchange<'c>,
     ) -> BoxFuture<'a, Result<(), ExchangeError>> {
-        route(&self.scenarios, ex)
+        Box::pin(route(&self.scenarios, ex))
     }
 }
 
-/// Sends each request to its endpoint. The endpoint's future is boxed on its own, not awaited inside a routing
-/// future of the router's: that would move the endpoint's whole state into the router's on every request.
-fn route<'a>(
-    scenarios: &'a scenario::Scenarios,
-    ex: &'a mut Exchange<'_>,
-) -> BoxFuture<'a, Result<(), ExchangeError>> {
+/// Sends each request to its endpoint.
+async fn route(
+    scenarios: &scenario::Scenarios,
+    ex: &mut Exchange<'_>,
+) -> Result<(), ExchangeError> {
     let request = ex.request();
     if request.method == "OPTIONS" && request.headers.contains("access-control-request-method") {
-        return Box::pin(preflight(ex));
+        return preflight(ex).await;
     }
-    // Each branch takes what it needs of the path before the exchange goes on.
+    // The path is read from the request, not copied: each branch takes what it needs before the exchange
+    // goes on.
     let path = request.path();
     if let Some(spec) = path.strip_prefix("/status/") {
         let choice = params::parse_spec(spec);
-        return Box::pin(status::status(ex, choice));
+        return status::status(ex, choice).await;
     }
     if path == "/scenario" || path.starts_with("/scenario/") {
-        return Box::pin(scenario::handle(scenarios, ex));
+        return scenario::handle(scenarios, ex).await;
     }
     if path == "/early-hints" || path.starts_with("/early-hints/") {
         let path = path.to_owned();
-        return Box::pin(async move { early_hints::early_hints(ex, &path).await });
+        return early_hints::early_hints(ex, &path).await;
     }
     match path {
-        "/status" => Box::pin(status::status(ex, params::parse_spec(""))),
-        "/long" => Box::pin(long::long(ex)),
-        "/long/events" => Box::pin(long::events(ex)),
-        _ => Box::pin(no_such_endpoint(ex)),
+        "/status" => status::status(ex, params::parse_spec("")).await,
+        "/long" => long::long(ex).await,
+        "/long/events" => long::events(ex).await,
+        _ => {
+            let format = negotiate(ex.request().headers.get("accept"));
+            let message = "no such endpoint; the live endpoints are /status/{code}, /long?seconds=N&heartbeat=S, \
+                           /long/events?seconds=N, /early-hints?wait=MS and /scenario/...";
+            ex.respond(add_cors(explain::error_response(
+                404,
+                httpstatus_catalog::phrase(404),
+                message,
+                format,
+            )))
+            .await
+        }
     }
-}
-
-/// A 404 that lists the live endpoints.
-async fn no_such_endpoint(ex: &mut Exchange<'_>) -> Result<(), ExchangeError> {
-    let format = negotiate(ex.request().headers.get("accept"));
-    let message = "no such endpoint; the live endpoints are /status/{code}, /long?seconds=N&heartbeat=S, \
-                   /long/events?seconds=N, /early-hints?wait=MS and /scenario/...";
-    ex.respond(add_cors(explain::error_response(
-        404,
-        httpstatus_catalog::phrase(404),
-        message,
-        format,
-    )))
-    .await
 }
 
 /// Answers a CORS preflight: any origin, the method and fields it asks for.
