@@ -17,17 +17,12 @@ pub struct Response {
     pub body: Bytes,
 }
 
-/// Fields, and bytes of names (or of values), that a response's head has room for before it grows.
-const RESPONSE_FIELDS: usize = 8;
-const RESPONSE_FIELD_BYTES: usize = 160;
-
 impl Response {
     pub fn new(status: u16, reason: impl Into<Cow<'static, str>>) -> Self {
         Response {
             status,
             reason: reason.into(),
-            // Room for a usual response's fields (a type, caching, CORS, a location or two).
-            headers: Headers::with_capacity(RESPONSE_FIELDS, RESPONSE_FIELD_BYTES),
+            headers: Headers::new(),
             body: Bytes::new(),
         }
     }

@@ -31,16 +31,6 @@ impl Headers {
         Headers::default()
     }
 
-    /// Room for `fields` fields whose names and values take `bytes` bytes each in all, so that building a head
-    /// of about that size allocates three times, not again at every doubling.
-    pub fn with_capacity(fields: usize, bytes: usize) -> Self {
-        Headers {
-            names: String::with_capacity(bytes),
-            values: Vec::with_capacity(bytes),
-            fields: Vec::with_capacity(fields),
-        }
-    }
-
     /// Adds a field after checking that the name is a token and the value has no CR, LF, NUL or other control
     /// character (tab is allowed).
     pub fn append(&mut self, name: &str, value: impl AsRef<[u8]>) -> Result<(), WireError> {
