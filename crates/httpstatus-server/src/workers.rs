@@ -41,7 +41,16 @@ impl Workers {
             done: Vec::with_capacity(count),
         };
         for index in 0..count {
-            let runtime = Builder::new_current_thread().enable_all().build()?;
+            // With no task ready, a worker is about to sleep in `epoll_wait` until the next event. It first
+            // yields its core: a thread that was waiting for that core (a client on the same machine, another
+            // worker) runs now, and the events it causes are often there when the worker comes back, so the
+            // wait returns at once instead of a sleep and a wake-up, two context switches. With nothing else
+            // to run, the yield returns at once. Under `wrk -c256` on two shared cores this took the context
+            // switches from 90,277 to 5,933 in five seconds (BENCHMARKS.md, run 11).
+            let runtime = Builder::new_current_thread()
+                .enable_all()
+                .on_thread_park(thread::yield_now)
+                .build()?;
             let (end, ended) = oneshot::channel::<()>();
             let (done, is_done) = oneshot::channel::<()>();
             workers.handles.push(runtime.handle().clone());
